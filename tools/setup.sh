@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The single source of installs for building, running and testing the engine.
+# Debian 12 packages only; idempotent (apt-get skips what is installed).
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  bazel-bootstrap g++ protobuf-compiler
+  # libraries the engine links
+  librdkafka-dev librocksdb-dev libprotobuf-dev libabsl-dev prometheus-cpp-dev
+  libyaml-cpp-dev libgtest-dev libgmock-dev
+  # independent clients used by end-to-end tests
+  kcat python3 python3-confluent-kafka python3-protobuf
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+echo "setup: all ${#PACKAGES[@]} packages present"
