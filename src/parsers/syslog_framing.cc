@@ -1,0 +1,388 @@
+#include "src/parsers/syslog_framing.h"
+
+#include <cstring>
+
+namespace netstreams {
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (the classic
+// era-based conversion; valid for all years we will ever see).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads exactly `n` digits at text[*pos].
+bool ReadDigits(absl::string_view text, size_t* pos, int n, int* value) {
+  if (*pos + static_cast<size_t>(n) > text.size()) return false;
+  int v = 0;
+  for (int i = 0; i < n; ++i) {
+    char c = text[*pos + i];
+    if (!IsDigit(c)) return false;
+    v = v * 10 + (c - '0');
+  }
+  *value = v;
+  *pos += static_cast<size_t>(n);
+  return true;
+}
+
+int MonthFromAbbrev(absl::string_view text) {
+  if (text.size() < 3) return 0;
+  static const char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  for (int m = 0; m < 12; ++m) {
+    if (std::memcmp(text.data(), kMonths + 3 * m, 3) == 0) return m + 1;
+  }
+  return 0;
+}
+
+bool ValidTime(int month, int day, int hour, int minute, int second) {
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
+         minute <= 59 && second <= 60;
+}
+
+// Reads an optional ".fraction" and returns milliseconds.
+int ReadFractionMs(absl::string_view text, size_t* pos) {
+  if (*pos >= text.size() || text[*pos] != '.') return 0;
+  ++*pos;
+  int ms = 0;
+  int digits = 0;
+  while (*pos < text.size() && IsDigit(text[*pos])) {
+    if (digits < 3) ms = ms * 10 + (text[*pos] - '0');
+    ++digits;
+    ++*pos;
+  }
+  if (digits == 0) return -1;
+  for (int d = digits; d < 3; ++d) ms *= 10;
+  return ms;
+}
+
+// Next space-delimited token; skips one separating space (BSD relays
+// sometimes pad with more, which the caller tolerates via SkipSpaces).
+absl::string_view NextToken(absl::string_view text, size_t* pos) {
+  size_t start = *pos;
+  size_t end = text.find(' ', start);
+  if (end == absl::string_view::npos) end = text.size();
+  *pos = end;
+  return text.substr(start, end - start);
+}
+
+void SkipSpaces(absl::string_view text, size_t* pos) {
+  while (*pos < text.size() && text[*pos] == ' ') ++*pos;
+}
+
+// "<PRI>": returns chars consumed (0 if none).
+size_t ParsePri(absl::string_view line, int* pri) {
+  if (line.empty() || line[0] != '<') return 0;
+  int v = 0;
+  size_t i = 1;
+  while (i < line.size() && i <= 4 && IsDigit(line[i])) {
+    v = v * 10 + (line[i] - '0');
+    ++i;
+  }
+  if (i == 1 || i >= line.size() || line[i] != '>' || v > 191) return 0;
+  *pri = v;
+  return i + 1;
+}
+
+// BSD timestamp "Mmm dd hh:mm:ss[.fff]" or "Mmm dd yyyy hh:mm:ss".
+bool ParseBsdTime(absl::string_view text, size_t* pos,
+                  const SyslogTimeContext& tc, int64_t* epoch_ms) {
+  size_t p = *pos;
+  int month = MonthFromAbbrev(text.substr(p));
+  if (month == 0 || p + 3 >= text.size() || text[p + 3] != ' ') return false;
+  p += 4;
+  if (p < text.size() && text[p] == ' ') ++p;  // "Jun  7"
+  int day = 0;
+  if (p < text.size() && IsDigit(text[p])) {
+    day = text[p] - '0';
+    ++p;
+    if (p < text.size() && IsDigit(text[p])) {
+      day = day * 10 + (text[p] - '0');
+      ++p;
+    }
+  } else {
+    return false;
+  }
+  if (p >= text.size() || text[p] != ' ') return false;
+  ++p;
+  int year = -1;
+  if (p + 5 <= text.size() && IsDigit(text[p]) && IsDigit(text[p + 3]) &&
+      text[p + 4] == ' ') {
+    if (!ReadDigits(text, &p, 4, &year)) return false;
+    ++p;
+  }
+  int hour, minute, second;
+  if (!ReadDigits(text, &p, 2, &hour) || p >= text.size() ||
+      text[p++] != ':' || !ReadDigits(text, &p, 2, &minute) ||
+      p >= text.size() || text[p++] != ':' ||
+      !ReadDigits(text, &p, 2, &second)) {
+    return false;
+  }
+  int ms = ReadFractionMs(text, &p);
+  if (ms < 0 || !ValidTime(month, day, hour, minute, second)) return false;
+
+  auto to_epoch = [&](int y) -> int64_t {
+    absl::Time t = absl::FromCivil(
+        absl::CivilSecond(y, month, day, hour, minute, second), tc.zone);
+    return absl::ToUnixMillis(t) + ms;
+  };
+  if (year >= 0) {
+    *epoch_ms = to_epoch(year);
+  } else {
+    // The year closest to the reference: this handles a Dec 31 line that
+    // arrives on Jan 1, and a Jan 1 line from a clock slightly ahead.
+    absl::Time ref = absl::FromUnixMillis(tc.reference_ms);
+    int ref_year = static_cast<int>(absl::ToCivilYear(ref, tc.zone).year());
+    int64_t best = to_epoch(ref_year);
+    int64_t best_gap = best > tc.reference_ms ? best - tc.reference_ms
+                                              : tc.reference_ms - best;
+    for (int y : {ref_year - 1, ref_year + 1}) {
+      int64_t candidate = to_epoch(y);
+      int64_t gap = candidate > tc.reference_ms ? candidate - tc.reference_ms
+                                                : tc.reference_ms - candidate;
+      if (gap < best_gap) {
+        best = candidate;
+        best_gap = gap;
+      }
+    }
+    *epoch_ms = best;
+  }
+  *pos = p;
+  return true;
+}
+
+bool LooksLikeIsoDate(absl::string_view text) {
+  return text.size() >= 11 && IsDigit(text[0]) && IsDigit(text[1]) &&
+         IsDigit(text[2]) && IsDigit(text[3]) && text[4] == '-' &&
+         IsDigit(text[5]) && text[7] == '-';
+}
+
+// BSD layout after the timestamp: "HOSTNAME TAG[pid]: MSG", where the
+// hostname may be missing ("TAG: MSG") and the tag may be missing.
+void ParseBsdRest(absl::string_view line, size_t p, SyslogMessage* out) {
+  SkipSpaces(line, &p);
+  size_t save = p;
+  absl::string_view first = NextToken(line, &p);
+  if (!first.empty() && first.back() == ':') {
+    // "RT_FLOW: ..." : a tag and no hostname.
+    p = save;
+  } else {
+    out->hostname = first;
+    SkipSpaces(line, &p);
+  }
+  // Tag: [A-Za-z0-9_./-]+ optionally "[pid]", then ':'.
+  size_t t = p;
+  while (t < line.size()) {
+    char c = line[t];
+    bool tag_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    IsDigit(c) || c == '_' || c == '-' || c == '.' ||
+                    c == '/';
+    if (!tag_char) break;
+    ++t;
+  }
+  size_t tag_end = t;
+  absl::string_view pid;
+  if (t < line.size() && line[t] == '[') {
+    size_t close = line.find(']', t);
+    if (close != absl::string_view::npos) {
+      pid = line.substr(t + 1, close - t - 1);
+      t = close + 1;
+    }
+  }
+  if (tag_end > p && t < line.size() && line[t] == ':' &&
+      (t + 1 == line.size() || line[t + 1] == ' ')) {
+    out->app_name = line.substr(p, tag_end - p);
+    out->procid = pid;
+    p = t + 1;
+    if (p < line.size()) ++p;
+  }
+  out->message = line.substr(p);
+}
+
+bool Parse5424(absl::string_view line, size_t p, SyslogMessage* out,
+               ParseError* error) {
+  // VERSION "1" SP
+  if (p + 2 > line.size() || line[p] != '1' || line[p + 1] != ' ') {
+    return error->Set("framing", "RFC 5424: expected version 1", p);
+  }
+  p += 2;
+  // TIMESTAMP
+  if (p < line.size() && line[p] == '-') {
+    ++p;
+  } else {
+    int64_t ms;
+    size_t n = ParseRfc3339(line.substr(p), &ms);
+    if (n == 0) {
+      return error->Set("framing", "RFC 5424: invalid TIMESTAMP", p);
+    }
+    out->has_time = true;
+    out->time_ms = ms;
+    p += n;
+  }
+  absl::string_view* fields[] = {&out->hostname, &out->app_name, &out->procid,
+                                 &out->msgid};
+  for (absl::string_view* f : fields) {
+    if (p >= line.size() || line[p] != ' ') {
+      return error->Set("framing", "RFC 5424: truncated header", p);
+    }
+    ++p;
+    absl::string_view token = NextToken(line, &p);
+    if (token.empty()) {
+      return error->Set("framing", "RFC 5424: empty header field", p);
+    }
+    *f = token == "-" ? absl::string_view() : token;
+  }
+  if (p >= line.size() || line[p] != ' ') {
+    return error->Set("framing", "RFC 5424: missing STRUCTURED-DATA", p);
+  }
+  ++p;
+  size_t sd_start = p;
+  if (p < line.size() && line[p] == '-') {
+    ++p;
+  } else {
+    if (p >= line.size() || line[p] != '[') {
+      return error->Set("framing", "RFC 5424: invalid STRUCTURED-DATA", p);
+    }
+    while (p < line.size() && line[p] == '[') {
+      bool in_quotes = false;
+      ++p;
+      while (p < line.size()) {
+        char c = line[p];
+        if (in_quotes && c == '\\' && p + 1 < line.size()) {
+          p += 2;
+          continue;
+        }
+        if (c == '"') in_quotes = !in_quotes;
+        if (c == ']' && !in_quotes) break;
+        ++p;
+      }
+      if (p >= line.size()) {
+        return error->Set("framing", "RFC 5424: unterminated SD-ELEMENT", p);
+      }
+      ++p;  // ']'
+    }
+    out->structured_data = line.substr(sd_start, p - sd_start);
+  }
+  if (p < line.size()) {
+    if (line[p] != ' ') {
+      return error->Set("framing", "RFC 5424: expected space before MSG", p);
+    }
+    ++p;
+    absl::string_view msg = line.substr(p);
+    if (msg.size() >= 3 && static_cast<unsigned char>(msg[0]) == 0xEF &&
+        static_cast<unsigned char>(msg[1]) == 0xBB &&
+        static_cast<unsigned char>(msg[2]) == 0xBF) {
+      msg.remove_prefix(3);
+    }
+    out->message = msg;
+  }
+  return true;
+}
+
+bool Parse3164(absl::string_view line, size_t p, const SyslogTimeContext& tc,
+               SyslogMessage* out, ParseError* error) {
+  int64_t ms;
+  if (LooksLikeIsoDate(line.substr(p))) {
+    size_t n = ParseRfc3339(line.substr(p), &ms);
+    if (n == 0) return error->Set("framing", "invalid ISO 8601 timestamp", p);
+    p += n;
+  } else if (!ParseBsdTime(line, &p, tc, &ms)) {
+    return error->Set("framing", "RFC 3164: invalid TIMESTAMP (Mmm dd hh:mm:ss)",
+                      p);
+  }
+  if (p < line.size() && line[p] != ' ') {
+    return error->Set("framing", "RFC 3164: expected space after TIMESTAMP",
+                      p);
+  }
+  out->has_time = true;
+  out->time_ms = ms;
+  ParseBsdRest(line, p, out);
+  return true;
+}
+
+}  // namespace
+
+size_t ParseRfc3339(absl::string_view text, int64_t* epoch_ms) {
+  size_t p = 0;
+  int year, month, day, hour, minute, second;
+  if (!ReadDigits(text, &p, 4, &year) || p >= text.size() ||
+      text[p++] != '-' || !ReadDigits(text, &p, 2, &month) ||
+      p >= text.size() || text[p++] != '-' || !ReadDigits(text, &p, 2, &day) ||
+      p >= text.size() || (text[p] != 'T' && text[p] != 't' && text[p] != ' ')) {
+    return 0;
+  }
+  ++p;
+  if (!ReadDigits(text, &p, 2, &hour) || p >= text.size() ||
+      text[p++] != ':' || !ReadDigits(text, &p, 2, &minute) ||
+      p >= text.size() || text[p++] != ':' ||
+      !ReadDigits(text, &p, 2, &second)) {
+    return 0;
+  }
+  int ms = ReadFractionMs(text, &p);
+  if (ms < 0 || !ValidTime(month, day, hour, minute, second)) return 0;
+  int offset_minutes = 0;
+  if (p < text.size() && (text[p] == 'Z' || text[p] == 'z')) {
+    ++p;
+  } else if (p < text.size() && (text[p] == '+' || text[p] == '-')) {
+    int sign = text[p] == '-' ? -1 : 1;
+    ++p;
+    int oh, om;
+    if (!ReadDigits(text, &p, 2, &oh)) return 0;
+    if (p < text.size() && text[p] == ':') ++p;
+    if (!ReadDigits(text, &p, 2, &om) || oh > 23 || om > 59) return 0;
+    offset_minutes = sign * (oh * 60 + om);
+  }
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
+                               static_cast<unsigned>(day));
+  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second -
+                    offset_minutes * 60;
+  *epoch_ms = seconds * 1000 + ms;
+  return p;
+}
+
+bool ParseSyslog(absl::string_view line, SyslogFraming framing,
+                 const SyslogTimeContext& tc, SyslogMessage* out,
+                 ParseError* error) {
+  *out = SyslogMessage();
+  if (framing == SyslogFraming::kNone) {
+    out->message = line;
+    return true;
+  }
+  int pri = -1;
+  size_t p = ParsePri(line, &pri);
+  out->pri = pri;
+  switch (framing) {
+    case SyslogFraming::kRfc5424:
+      if (p == 0) return error->Set("framing", "RFC 5424: missing <PRI>", 0);
+      return Parse5424(line, p, out, error);
+    case SyslogFraming::kRfc3164:
+      return Parse3164(line, p, tc, out, error);
+    case SyslogFraming::kAuto:
+    default:
+      break;
+  }
+  if (p > 0 && p + 1 < line.size() && line[p] == '1' && line[p + 1] == ' ') {
+    return Parse5424(line, p, out, error);
+  }
+  absl::string_view rest = line.substr(p);
+  if (MonthFromAbbrev(rest) != 0 || LooksLikeIsoDate(rest)) {
+    ParseError ignored;
+    SyslogMessage bsd;
+    bsd.pri = pri;
+    if (Parse3164(line, p, tc, &bsd, &ignored)) {
+      *out = bsd;
+      return true;
+    }
+  }
+  // No recognizable header: the rest is the message.
+  out->message = rest;
+  return true;
+}
+
+}  // namespace netstreams

@@ -1,0 +1,81 @@
+// The engine: one consumer-group member per process (application id =
+// group id) whose assigned partitions become tasks spread over N stream
+// threads. The coordinator thread (the caller of Run) serves the
+// consumer's group protocol: on assignment it creates tasks on a stream
+// thread and forwards the partitions' fetch queues to that thread; on
+// revocation it has the owning thread flush, commit and close the tasks
+// before the partitions are released. Scaling out is starting another
+// process with the same topology.
+#ifndef NETSTREAMS_SRC_RUNTIME_ENGINE_H_
+#define NETSTREAMS_SRC_RUNTIME_ENGINE_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "src/kafka/client.h"
+#include "src/runtime/engine_stats.h"
+#include "src/runtime/stream_thread.h"
+#include "src/topology/loaded_topology.h"
+
+namespace netstreams {
+
+struct EngineOptions {
+  // Client settings: the topology's `kafka` block with bootstrap.servers
+  // already resolved.
+  KafkaSettings kafka;
+  // Return once every assigned partition is drained and committed.
+  bool until_idle = false;
+  // Set (e.g. by a signal handler) to stop gracefully.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+class Engine {
+ public:
+  Engine(const LoadedTopology& topology, EngineOptions options);
+  ~Engine();
+
+  // Runs until idle (with until_idle) or until *stop; then stops polling,
+  // finishes in-flight records, flushes, commits and leaves the group.
+  // Errors: kUnavailable and others for runtime failures.
+  absl::Status Run();
+
+  const EngineStats& stats() const { return *stats_; }
+  absl::Duration elapsed() const { return elapsed_; }
+
+ private:
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions,
+                          void* opaque);
+  static void OnError(rd_kafka_t* rk, int err, const char* reason,
+                      void* opaque);
+  void HandleRebalance(rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t* partitions);
+  absl::Status AssignPartitions(rd_kafka_topic_partition_list_t* partitions);
+  absl::Status RevokePartitions(rd_kafka_topic_partition_list_t* partitions);
+  int SubtopologyOf(const std::string& topic) const;
+  void Fail(absl::Status status);
+  void Shutdown();
+
+  const LoadedTopology& topology_;
+  EngineOptions options_;
+  std::unique_ptr<EngineStats> stats_;
+  KafkaPtr consumer_;
+  std::vector<std::unique_ptr<StreamThread>> threads_;
+  // Task (sub-topology, partition) -> owning thread index.
+  std::map<std::pair<int, int32_t>, int> task_owner_;
+  std::map<TopicPartition, int> assigned_;
+  bool assigned_once_ = false;
+  bool shutting_down_ = false;
+  absl::Status failure_;
+  std::atomic<bool> fatal_{false};
+  absl::Duration elapsed_;
+};
+
+}  // namespace netstreams
+
+#endif  // NETSTREAMS_SRC_RUNTIME_ENGINE_H_

@@ -1,0 +1,385 @@
+#include "src/runtime/stream_thread.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "src/common/log.h"
+
+namespace netstreams {
+namespace {
+
+// Exposes a consumed librdkafka message as a record origin.
+class KafkaOrigin final : public Origin {
+ public:
+  explicit KafkaOrigin(const rd_kafka_message_t* m) : message_(m) {
+    topic = rd_kafka_topic_name(m->rkt);
+    partition = m->partition;
+    offset = m->offset;
+    key = absl::string_view(static_cast<const char*>(m->key), m->key_len);
+    value =
+        absl::string_view(static_cast<const char*>(m->payload), m->len);
+    rd_kafka_timestamp_type_t type;
+    int64_t ts = rd_kafka_message_timestamp(m, &type);
+    timestamp_ms = ts >= 0 ? ts : absl::ToUnixMillis(absl::Now());
+  }
+
+  void VisitHeaders(absl::FunctionRef<void(absl::string_view,
+                                           absl::string_view)>
+                        visit) const override {
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(message_, &headers) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        headers == nullptr) {
+      return;
+    }
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+         RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      visit(name, absl::string_view(static_cast<const char*>(value), size));
+    }
+  }
+
+ private:
+  const rd_kafka_message_t* message_;
+};
+
+constexpr size_t kArenaBlockBytes = 1 << 20;
+
+}  // namespace
+
+StreamThread::StreamThread(int index, const LoadedTopology& topology,
+                           rd_kafka_t* consumer, EngineStats* stats)
+    : index_(index), topology_(topology), consumer_(consumer), stats_(stats) {}
+
+StreamThread::~StreamThread() {
+  Stop();
+  tasks_.clear();
+  queue_.reset();
+}
+
+absl::Status StreamThread::Start(const KafkaSettings& settings) {
+  auto collector = KafkaRecordCollector::Create(
+      settings, topology_,
+      absl::StrCat(topology_.application_id, "-thread-", index_,
+                   "-producer"));
+  if (!collector.ok()) return collector.status();
+  collector_ = std::move(*collector);
+  queue_.reset(rd_kafka_queue_new(consumer_));
+  arena_block_.resize(kArenaBlockBytes);
+  google::protobuf::ArenaOptions options;
+  options.initial_block = arena_block_.data();
+  options.initial_block_size = arena_block_.size();
+  arena_ = std::make_unique<google::protobuf::Arena>(options);
+  batch_.resize(static_cast<size_t>(topology_.processing.max_poll_records));
+  last_commit_ = absl::Now();
+  running_ = true;
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::status() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  return status_;
+}
+
+void StreamThread::SetFailed(absl::Status status) {
+  {
+    std::lock_guard<std::mutex> lock(status_mu_);
+    if (status_.ok()) status_ = status;
+  }
+  LogError("stream thread failed")
+      .With("thread", index_)
+      .With("error", status.ToString());
+  failed_ = true;
+}
+
+absl::Status StreamThread::Call(std::function<absl::Status()> fn) {
+  Command command;
+  command.fn = std::move(fn);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!running_) {
+    return absl::FailedPreconditionError("stream thread is not running");
+  }
+  commands_.push_back(&command);
+  rd_kafka_queue_yield(queue_.get());
+  done_cv_.wait(lock, [&] { return command.done; });
+  return command.result;
+}
+
+void StreamThread::RunCommands() {
+  while (true) {
+    Command* command;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (commands_.empty()) return;
+      command = commands_.front();
+      commands_.pop_front();
+    }
+    absl::Status result = command->fn();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      command->result = result;
+      command->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+absl::Status StreamThread::Assign(
+    const std::vector<TopicPartition>& partitions) {
+  return Call([this, partitions]() -> absl::Status {
+    routes_.clear();
+    idle_ = false;
+    for (const TopicPartition& tp : partitions) {
+      int sub = -1;
+      for (const Subtopology& s : topology_.subtopologies) {
+        if (std::find(s.source_topics.begin(), s.source_topics.end(),
+                      tp.topic) != s.source_topics.end()) {
+          sub = s.id;
+        }
+      }
+      if (sub < 0) {
+        return absl::InternalError(
+            absl::StrCat("assigned topic ", tp.topic, " is not a source"));
+      }
+      auto key = std::make_pair(sub, tp.partition);
+      auto it = tasks_.find(key);
+      if (it == tasks_.end()) {
+        TaskServices services;
+        services.collector = collector_.get();
+        services.dead_letters = collector_.get();
+        services.arena = arena_.get();
+        services.stats = stats_;
+        services.thread_index = index_;
+        auto task =
+            std::make_unique<Task>(topology_, sub, tp.partition, services);
+        absl::Status status = task->Init();
+        if (!status.ok()) return status;
+        LogInfo("task created").With("task", task->id()).With("thread", index_);
+        it = tasks_.emplace(key, std::move(task)).first;
+      }
+      int source = it->second->SourceIndex(tp.topic);
+      SourcePartition& sp = it->second->sources()[source];
+      sp.assigned = true;
+      sp.at_end = false;
+    }
+    task_count_ = static_cast<int>(tasks_.size());
+    return absl::OkStatus();
+  });
+}
+
+absl::Status StreamThread::Revoke(
+    const std::vector<TopicPartition>& partitions) {
+  return Call([this, partitions]() -> absl::Status {
+    routes_.clear();
+    // Commit what the affected tasks have processed before letting go.
+    std::vector<Task*> affected;
+    for (const TopicPartition& tp : partitions) {
+      for (auto& [key, task] : tasks_) {
+        int source = task->SourceIndex(tp.topic);
+        if (source >= 0 && task->partition() == tp.partition) {
+          if (std::find(affected.begin(), affected.end(), task.get()) ==
+              affected.end()) {
+            affected.push_back(task.get());
+          }
+        }
+      }
+    }
+    absl::Status status = CommitTasks(affected, /*sync=*/true);
+    for (const TopicPartition& tp : partitions) {
+      for (auto it = tasks_.begin(); it != tasks_.end();) {
+        Task* task = it->second.get();
+        int source = task->SourceIndex(tp.topic);
+        if (source >= 0 && task->partition() == tp.partition) {
+          task->sources()[source].assigned = false;
+        }
+        bool any_assigned = false;
+        for (const auto& sp : task->sources()) any_assigned |= sp.assigned;
+        if (!any_assigned) {
+          LogInfo("task closed").With("task", task->id()).With("thread",
+                                                               index_);
+          task->Close();
+          it = tasks_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    task_count_ = static_cast<int>(tasks_.size());
+    return status;
+  });
+}
+
+void StreamThread::Stop() {
+  if (!thread_.joinable()) return;
+  stop_ = true;
+  if (queue_ != nullptr) rd_kafka_queue_yield(queue_.get());
+  thread_.join();
+}
+
+void StreamThread::Run() {
+  while (!stop_ && !failed_) {
+    RunCommands();
+    ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 100, batch_.data(),
+                                             batch_.size());
+    if (n < 0) {
+      SetFailed(absl::InternalError(absl::StrCat(
+          "consume failed: ", rd_kafka_err2str(rd_kafka_last_error()))));
+      break;
+    }
+    ProcessBatch(static_cast<size_t>(n));
+    collector_->Poll();
+    if (!collector_->status().ok()) {
+      SetFailed(collector_->status());
+      break;
+    }
+    bool all_at_end = true;
+    for (const auto& [key, task] : tasks_) {
+      all_at_end = all_at_end && task->AllAtEnd();
+    }
+    bool interval_due =
+        absl::Now() - last_commit_ >= topology_.processing.commit_interval;
+    if (interval_due || (n == 0 && all_at_end) || recommit_) {
+      absl::Status status = Commit(/*sync=*/n == 0 && all_at_end);
+      if (!status.ok()) {
+        SetFailed(status);
+        break;
+      }
+    }
+    bool uncommitted = false;
+    for (const auto& [key, task] : tasks_) {
+      uncommitted = uncommitted || task->HasUncommitted();
+    }
+    idle_ = n == 0 && all_at_end && !uncommitted;
+  }
+  // Shutdown: everything processed is flushed and committed, unless the
+  // thread failed (then nothing more may be committed).
+  RunCommands();
+  if (!failed_) {
+    absl::Status status = Commit(/*sync=*/true);
+    if (!status.ok()) SetFailed(status);
+  }
+  for (auto& [key, task] : tasks_) task->Close();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_ = false;
+    // Fail any command that raced with shutdown.
+    for (Command* c : commands_) {
+      c->result = absl::CancelledError("stream thread stopped");
+      c->done = true;
+    }
+    commands_.clear();
+  }
+  done_cv_.notify_all();
+}
+
+StreamThread::SourceRef* StreamThread::Lookup(const rd_kafka_message_t* m) {
+  auto key = std::make_pair(static_cast<const void*>(m->rkt), m->partition);
+  auto it = routes_.find(key);
+  if (it != routes_.end()) return &it->second;
+  absl::string_view topic = rd_kafka_topic_name(m->rkt);
+  for (auto& [task_key, task] : tasks_) {
+    if (task->partition() != m->partition) continue;
+    int source = task->SourceIndex(topic);
+    if (source < 0 || !task->sources()[source].assigned) continue;
+    SourceRef ref{task.get(), static_cast<size_t>(source)};
+    return &routes_.emplace(key, ref).first->second;
+  }
+  return nullptr;
+}
+
+void StreamThread::ProcessBatch(size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    rd_kafka_message_t* m = batch_[i];
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (SourceRef* ref = Lookup(m)) ref->task->MarkEnd(ref->source);
+      } else if (m->rkt != nullptr) {
+        LogWarning("consumer error")
+            .With("topic", rd_kafka_topic_name(m->rkt))
+            .With("partition", m->partition)
+            .With("error", rd_kafka_message_errstr(m));
+      } else {
+        LogWarning("consumer error").With("error", rd_kafka_message_errstr(m));
+      }
+      continue;
+    }
+    SourceRef* ref = Lookup(m);
+    // Records of a partition this thread no longer owns (fetched before a
+    // revocation) are skipped: they were not committed, so the new owner
+    // reads them again.
+    if (ref == nullptr) continue;
+    KafkaOrigin origin(m);
+    ref->task->Process(ref->source, origin);
+  }
+  // Everything produced from this batch has been serialized and copied.
+  arena_->Reset();
+  for (size_t i = 0; i < count; ++i) rd_kafka_message_destroy(batch_[i]);
+}
+
+absl::Status StreamThread::Commit(bool sync) {
+  std::vector<Task*> all;
+  for (auto& [key, task] : tasks_) all.push_back(task.get());
+  return CommitTasks(all, sync);
+}
+
+absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
+                                       bool sync) {
+  last_commit_ = absl::Now();
+  bool recommit = recommit_;
+  recommit_ = false;
+  PartitionListPtr offsets(rd_kafka_topic_partition_list_new(8));
+  std::vector<SourcePartition*> committed;
+  for (Task* task : tasks) {
+    for (SourcePartition& sp : task->sources()) {
+      if (sp.next_offset < 0) continue;
+      if (sp.next_offset == sp.committed_offset && !recommit) continue;
+      rd_kafka_topic_partition_list_add(offsets.get(), sp.topic.c_str(),
+                                        sp.partition)
+          ->offset = sp.next_offset;
+      committed.push_back(&sp);
+    }
+  }
+  if (offsets->cnt == 0) return collector_->Flush();
+  // At-least-once: the outputs of these records must be acknowledged
+  // before their offsets are committed.
+  absl::Status flushed = collector_->Flush();
+  if (!flushed.ok()) return flushed;
+  if (sync) {
+    rd_kafka_resp_err_t err = rd_kafka_commit(consumer_, offsets.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Not fatal: the records will be processed again (at-least-once).
+      LogWarning("offset commit failed")
+          .With("thread", index_)
+          .With("error", rd_kafka_err2str(err));
+      recommit_ = true;
+      return absl::OkStatus();
+    }
+  } else {
+    rd_kafka_commit_queue(consumer_, offsets.get(), queue_.get(),
+                          &StreamThread::OnCommitted, this);
+  }
+  for (SourcePartition* sp : committed) sp->committed_offset = sp->next_offset;
+  return absl::OkStatus();
+}
+
+void StreamThread::OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* offsets,
+                               void* opaque) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR ||
+      err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    return;
+  }
+  auto* self = static_cast<StreamThread*>(opaque);
+  LogWarning("offset commit failed; will retry")
+      .With("thread", self->index_)
+      .With("error", rd_kafka_err2str(err));
+  self->recommit_ = true;
+}
+
+}  // namespace netstreams

@@ -1,0 +1,127 @@
+// A stream thread: runs the tasks assigned to it, consuming their
+// partitions from its own librdkafka queue (the partitions' fetch queues
+// are forwarded there, so records are never re-dispatched between
+// threads), writing outputs through its own producer, and committing the
+// offsets it has processed every commit interval once those outputs are
+// acknowledged.
+//
+// Thread-safety: the public methods are called by the engine's
+// coordinator thread; Assign/Revoke/Stop block until the stream thread has
+// applied them between two batches.
+#ifndef NETSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
+#define NETSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "google/protobuf/arena.h"
+#include "src/kafka/client.h"
+#include "src/runtime/engine_stats.h"
+#include "src/runtime/kafka_record_collector.h"
+#include "src/runtime/task.h"
+#include "src/topology/loaded_topology.h"
+
+namespace netstreams {
+
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+  bool operator<(const TopicPartition& o) const {
+    return topic != o.topic ? topic < o.topic : partition < o.partition;
+  }
+};
+
+class StreamThread {
+ public:
+  StreamThread(int index, const LoadedTopology& topology, rd_kafka_t* consumer,
+               EngineStats* stats);
+  ~StreamThread();
+
+  // Creates the producer and the queue and starts the thread.
+  absl::Status Start(const KafkaSettings& settings);
+
+  // Creates the tasks of these partitions (if new) before the coordinator
+  // forwards their queues here and assigns them.
+  absl::Status Assign(const std::vector<TopicPartition>& partitions);
+  // Flushes outputs, commits and closes the tasks of these partitions.
+  absl::Status Revoke(const std::vector<TopicPartition>& partitions);
+  // Finishes the current batch, flushes, commits, closes every task and
+  // ends the thread. Idempotent.
+  void Stop();
+
+  rd_kafka_queue_t* queue() const { return queue_.get(); }
+  int index() const { return index_; }
+  // Every assigned partition is at its end, and outputs and offsets are
+  // flushed and committed.
+  bool idle() const { return idle_.load(); }
+  // The thread hit a fatal error and stopped; see status().
+  bool failed() const { return failed_.load(); }
+  absl::Status status() const;
+  int task_count() const { return task_count_.load(); }
+
+ private:
+  struct SourceRef {
+    Task* task = nullptr;
+    size_t source = 0;
+  };
+
+  void Run();
+  // Runs `command` on the stream thread; returns its status.
+  absl::Status Call(std::function<absl::Status()> command);
+  void RunCommands();
+  void ProcessBatch(size_t count);
+  SourceRef* Lookup(const rd_kafka_message_t* message);
+  absl::Status Commit(bool sync);
+  absl::Status CommitTasks(const std::vector<Task*>& tasks, bool sync);
+  void CloseTask(int subtopology, int32_t partition);
+  void SetFailed(absl::Status status);
+  static void OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* offsets,
+                          void* opaque);
+
+  const int index_;
+  const LoadedTopology& topology_;
+  rd_kafka_t* consumer_;
+  EngineStats* stats_;
+  KafkaQueuePtr queue_;
+  std::unique_ptr<KafkaRecordCollector> collector_;
+  std::vector<char> arena_block_;
+  std::unique_ptr<google::protobuf::Arena> arena_;
+  std::map<std::pair<int, int32_t>, std::unique_ptr<Task>> tasks_;
+  absl::flat_hash_map<std::pair<const void*, int32_t>, SourceRef> routes_;
+  std::vector<rd_kafka_message_t*> batch_;
+  absl::Time last_commit_;
+  bool recommit_ = false;
+
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable done_cv_;
+  struct Command {
+    std::function<absl::Status()> fn;
+    absl::Status result;
+    bool done = false;
+  };
+  std::deque<Command*> commands_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> running_{false};
+  std::atomic<bool> idle_{false};
+  std::atomic<bool> failed_{false};
+  std::atomic<int> task_count_{0};
+  mutable std::mutex status_mu_;
+  absl::Status status_;
+};
+
+}  // namespace netstreams
+
+#endif  // NETSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
