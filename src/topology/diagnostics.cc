@@ -90,7 +90,7 @@ std::string DidYouMean(absl::string_view word,
     }
   }
   if (best == nullptr) return "";
-  size_t limit = std::max<size_t>(1, word.size() / 3);
+  size_t limit = std::max<size_t>(2, (word.size() + 2) / 3);
   if (best_distance > limit) return "";
   return absl::StrCat(" (did you mean '", *best, "'?)");
 }

@@ -93,6 +93,7 @@ struct RawStage {
   std::string path;         // "stages[3]"
   std::string config_path;  // "stages[3].parse"
   bool valid = false;       // kind and config mapped cleanly
+  bool inputs_malformed = false;
 };
 
 class Loader {
@@ -251,6 +252,7 @@ class Loader {
     if (!node.IsSequence()) {
       diagnostics_.ErrorAt(LocationOf(node), path,
                            "expected a list of stage names, e.g. [parse]");
+      stage->inputs_malformed = true;
       return;
     }
     for (size_t i = 0; i < node.size(); ++i) {
@@ -406,17 +408,24 @@ class Loader {
     std::vector<std::string> all_names;
     for (const auto& [name, index] : by_name) all_names.push_back(name);
 
-    // Edges, shapes.
+    // Edges, shapes. `edges_complete` turns false when an input cannot be
+    // resolved; then "output not consumed" would only echo that error.
     std::vector<std::vector<int>> inputs(n), outputs(n);
     std::vector<bool> broken(n, false);
+    bool edges_complete = true;
     for (int i = 0; i < n; ++i) {
       RawStage& s = raw_[i];
       if (!s.valid) broken[i] = true;
+      if (s.inputs_malformed) {
+        broken[i] = true;
+        edges_complete = false;
+      }
       for (size_t j = 0; j < s.inputs.size(); ++j) {
         const std::string& in = s.inputs[j];
         std::string path = absl::StrCat(s.path, ".inputs[", j, "]");
         if (in.empty()) {
           broken[i] = true;
+          edges_complete = false;
           continue;
         }
         auto it = by_name.find(in);
@@ -424,6 +433,7 @@ class Loader {
           diagnostics_.Error(path, absl::StrCat("unknown input '", in, "'",
                                                 DidYouMean(in, all_names)));
           broken[i] = true;
+          edges_complete = false;
           continue;
         }
         if (it->second == i) {
@@ -452,7 +462,7 @@ class Loader {
                            absl::StrCat("'", s.name,
                                         "' is a source: it reads a topic and "
                                         "takes no inputs"));
-      } else if (!is_source && s.inputs.empty()) {
+      } else if (!is_source && s.inputs.empty() && !s.inputs_malformed) {
         diagnostics_.Error(s.path, absl::StrCat("stage '", s.name,
                                                 "' needs inputs: [stage, ...]"));
         broken[i] = true;
@@ -500,7 +510,7 @@ class Loader {
       }
       output_type[i] = *result;
       if (s.factory->shape() != StageFactory::Shape::kSink &&
-          outputs[i].empty()) {
+          outputs[i].empty() && edges_complete) {
         diagnostics_.Error(
             s.path, absl::StrCat("the output of stage '", s.name,
                                  "' is not consumed by any stage: add a sink "
