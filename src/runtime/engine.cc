@@ -170,7 +170,8 @@ absl::Status Engine::RevokePartitions(
 
 absl::Status Engine::Run() {
   absl::Time start = absl::Now();
-  const KafkaSettings& settings = options_.kafka;
+  KafkaSettings settings(topology_.kafka.begin(), topology_.kafka.end());
+  for (const auto& [k, v] : options_.kafka) settings[k] = v;
   // New groups start from the earliest records unless the topology says
   // otherwise.
   KafkaSettings consumer_settings = {{"auto.offset.reset", "earliest"}};

@@ -25,8 +25,8 @@
 namespace netstreams {
 
 struct EngineOptions {
-  // Client settings: the topology's `kafka` block with bootstrap.servers
-  // already resolved.
+  // Client settings applied over the topology's `kafka` block (e.g. the
+  // resolved bootstrap.servers).
   KafkaSettings kafka;
   // Return once every assigned partition is drained and committed.
   bool until_idle = false;
