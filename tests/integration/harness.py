@@ -1,0 +1,124 @@
+"""Test harness: the dev broker as its own process, the engine binary, and
+an independent Kafka client (confluent-kafka, i.e. librdkafka through
+Python, plus the generated Python protobuf classes) to read what the engine
+wrote."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from confluent_kafka import Consumer, TopicPartition
+
+ENGINE = None
+DEV_BROKER = None
+
+
+def init_binaries():
+    """Takes the engine and dev broker paths from argv (set by BUILD)."""
+    global ENGINE, DEV_BROKER
+    ENGINE = os.path.abspath(sys.argv[1])
+    DEV_BROKER = os.path.abspath(sys.argv[2])
+    del sys.argv[1:3]
+
+
+def runfile(path):
+    """Path of a data file of this test."""
+    return os.path.join(os.environ["TEST_SRCDIR"], "netstreams", path)
+
+
+class DevBroker:
+    """//tools:dev_broker on a free loopback port."""
+
+    def __init__(self, *topologies):
+        args = [DEV_BROKER, "--port=0"]
+        args += ["--topology=" + t for t in topologies]
+        self.log = open(os.path.join(os.environ.get("TEST_TMPDIR", "/tmp"),
+                                     "dev_broker.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                     stderr=self.log)
+        line = self.proc.stdout.readline().decode().strip()
+        if not line.startswith("bootstrap.servers="):
+            self.stop()
+            raise RuntimeError("dev broker did not start: %r" % line)
+        self.bootstrap = line.split("=", 1)[1]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+def run_engine(args, timeout=120, cwd=None):
+    return subprocess.run([ENGINE] + args, capture_output=True, timeout=timeout,
+                          cwd=cwd)
+
+
+def start_engine(args, cwd=None):
+    return subprocess.Popen([ENGINE] + args, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=cwd)
+
+
+def read_topic(bootstrap, topic, timeout=30):
+    """Every record of `topic` as (partition, offset, key, value, headers,
+    timestamp) dicts, partitions in order, from an independent consumer."""
+    consumer = Consumer({"bootstrap.servers": bootstrap,
+                         "group.id": "harness-reader",
+                         "enable.auto.commit": False})
+    metadata = consumer.list_topics(topic, timeout=10)
+    partitions = sorted(metadata.topics[topic].partitions)
+    ends = {}
+    assignment = []
+    for p in partitions:
+        low, high = consumer.get_watermark_offsets(TopicPartition(topic, p),
+                                                   timeout=10)
+        if high > low:
+            ends[p] = high
+        assignment.append(TopicPartition(topic, p, low))
+    consumer.assign(assignment)
+    records = []
+    deadline = time.time() + timeout
+    while ends and time.time() < deadline:
+        m = consumer.poll(1.0)
+        if m is None or m.error():
+            continue
+        records.append({
+            "partition": m.partition(),
+            "offset": m.offset(),
+            "key": m.key(),
+            "value": m.value(),
+            "headers": dict((k, v) for k, v in (m.headers() or [])),
+            "timestamp": m.timestamp()[1],
+        })
+        if m.offset() + 1 >= ends.get(m.partition(), 0):
+            ends.pop(m.partition(), None)
+    consumer.close()
+    if ends:
+        raise AssertionError("timed out reading %s: %s left" % (topic, ends))
+    records.sort(key=lambda r: (r["partition"], r["offset"]))
+    return records
+
+
+def end_offsets(bootstrap, topic):
+    consumer = Consumer({"bootstrap.servers": bootstrap,
+                         "group.id": "harness-offsets"})
+    metadata = consumer.list_topics(topic, timeout=10)
+    out = {}
+    for p in metadata.topics[topic].partitions:
+        out[p] = consumer.get_watermark_offsets(TopicPartition(topic, p),
+                                                timeout=10)[1]
+    consumer.close()
+    return out
+
+
+def committed(bootstrap, group, topic, partitions):
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+    result = consumer.committed(
+        [TopicPartition(topic, p) for p in range(partitions)], timeout=10)
+    consumer.close()
+    return {tp.partition: tp.offset for tp in result}
