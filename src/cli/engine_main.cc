@@ -5,6 +5,7 @@
 // input and exits once the input is drained. Exit status: 0 done,
 // 1 runtime failure, 2 invalid flags or topology.
 
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -141,6 +142,13 @@ void PrintSummary(const LoadedTopology& topology, const Engine& engine,
 }
 
 int Main(int argc, char** argv) {
+  // librdkafka allocates a buffer per fetch response and per produce
+  // request, many above glibc's mmap threshold: by default each is mapped
+  // and unmapped again, a page fault per 4 KiB every time. Serve them from
+  // the heap and keep freed memory for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+
   std::string topology_path;
   std::string bootstrap;
   std::vector<std::string> replay_flags;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "src/common/log.h"
+#include "src/kafka/topic_admin.h"
 
 namespace netstreams {
 namespace {
@@ -43,6 +44,13 @@ absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
       });
   if (!producer.ok()) return producer.status();
   rd_kafka_t* rk = producer->get();
+  auto partitions = DescribeTopics(rk, {topic}, absl::Seconds(10));
+  if (!partitions.ok()) return partitions.status();
+  if (partitions->count(topic) == 0) {
+    return absl::NotFoundError(absl::StrCat("topic ", topic,
+                                            " does not exist"));
+  }
+  const int32_t partition_count = partitions->at(topic);
   KafkaTopicPtr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
 
   ReplayResult result;
@@ -56,7 +64,11 @@ absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
       continue;
     }
     while (true) {
-      if (rd_kafka_produce(rkt.get(), RD_KAFKA_PARTITION_UA,
+      // Round-robin: an even spread whatever the line, as unkeyed
+      // collectors do (the order across partitions is not kept).
+      int32_t partition =
+          static_cast<int32_t>(result.records % partition_count);
+      if (rd_kafka_produce(rkt.get(), partition,
                            RD_KAFKA_MSG_F_COPY, line.data(), line.size(),
                            nullptr, 0, nullptr) == 0) {
         break;

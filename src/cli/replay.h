@@ -1,6 +1,7 @@
 // Replays a text file into a topic, one record per line (blank lines are
-// skipped, a trailing CR is removed), with an idempotent producer, and
-// waits until every record is acknowledged. Logs progress every few
+// skipped, a trailing CR is removed), without a key, spread round-robin
+// over the topic's partitions, with an idempotent producer, and waits
+// until every record is acknowledged. Logs progress every few
 // seconds for large files.
 #ifndef NETSTREAMS_SRC_CLI_REPLAY_H_
 #define NETSTREAMS_SRC_CLI_REPLAY_H_

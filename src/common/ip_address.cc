@@ -47,16 +47,25 @@ bool ParseIp(absl::string_view text, IpBytes* out) {
 }
 
 size_t FormatIp(absl::string_view bytes, char* buf) {
-  int family;
   if (bytes.size() == 4) {
-    family = AF_INET;
-  } else if (bytes.size() == 16) {
-    family = AF_INET6;
-  } else {
+    // glibc's inet_ntop formats IPv4 with sprintf; this is on the sink's
+    // per-record key path, so write the digits directly.
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      unsigned v = static_cast<unsigned char>(bytes[i]);
+      if (i > 0) *p++ = '.';
+      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+      *p++ = static_cast<char>('0' + v % 10);
+    }
+    *p = '\0';
+    return static_cast<size_t>(p - buf);
+  }
+  if (bytes.size() != 16) {
     buf[0] = '\0';
     return 0;
   }
-  if (inet_ntop(family, bytes.data(), buf, kIpTextMax) == nullptr) {
+  if (inet_ntop(AF_INET6, bytes.data(), buf, kIpTextMax) == nullptr) {
     buf[0] = '\0';
     return 0;
   }

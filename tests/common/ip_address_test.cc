@@ -36,6 +36,15 @@ TEST(IpAddressTest, Ipv6) {
   EXPECT_FALSE(ParseIp(std::string(60, ':'), &ip));
 }
 
+TEST(IpAddressTest, FormatsEveryIpv4OctetLikeInetNtop) {
+  for (int v = 0; v < 256; ++v) {
+    std::string bytes = {static_cast<char>(v), 0, static_cast<char>(255 - v),
+                         10};
+    EXPECT_EQ(IpToString(bytes), std::to_string(v) + ".0." +
+                                     std::to_string(255 - v) + ".10");
+  }
+}
+
 TEST(IpAddressTest, FormatRejectsOddSizes) {
   char buf[kIpTextMax];
   EXPECT_EQ(FormatIp("abc", buf), 0u);
