@@ -61,15 +61,15 @@ std::string GenerateLines(int64_t count, const std::string& path) {
           "%s VRF 0 %d INT 10.%d.%d.%d:%d EXT 100.64.%d.%d:%d DST "
           "%d.%d.%d.%d:%d DIR OUT",
           action, (sub & 1) ? 6 : 17, (sub >> 8) & 63, (sub >> 14) & 255,
-          (sub >> 22) & 255, 1024 + rng() % 64000, (sub >> 4) & 15,
-          rng() % 256, 1024 + rng() % 64000, 1 + rng() % 223, rng() % 256,
-          rng() % 256, 1 + rng() % 254, (sub & 2) ? 443 : 53);
+          (sub >> 22) & 255, 1024 + rng() % 64000, (sub >> 4) & 15, rng() % 256,
+          1024 + rng() % 64000, 1 + rng() % 223, rng() % 256, rng() % 256,
+          1 + rng() % 254, (sub & 2) ? 443 : 53);
     } else if (kind < 90) {
-      body = absl::StrFormat("%s VRF 0 17 INT 10.%d.%d.%d:%d EXT 100.64.%d.%d:%d",
-                             action, (sub >> 8) & 63, (sub >> 14) & 255,
-                             (sub >> 22) & 255, 1024 + rng() % 64000,
-                             (sub >> 4) & 15, rng() % 256,
-                             1024 + rng() % 64000);
+      body =
+          absl::StrFormat("%s VRF 0 17 INT 10.%d.%d.%d:%d EXT 100.64.%d.%d:%d",
+                          action, (sub >> 8) & 63, (sub >> 14) & 255,
+                          (sub >> 22) & 255, 1024 + rng() % 64000,
+                          (sub >> 4) & 15, rng() % 256, 1024 + rng() % 64000);
     } else if (kind < 95) {
       body = absl::StrFormat("%s VRF 3 INT 10.%d.%d.%d EXT 100.65.%d.%d",
                              action, (sub >> 8) & 63, (sub >> 14) & 255,
@@ -99,16 +99,14 @@ std::string TopologyYaml(const std::string& name, int partitions, int threads,
               "key: inside_ip}}\n"
             : "  - {name: out, inputs: [in], sink: {topic: bench.copy}}\n";
   return absl::StrCat(
-      "application_id: ", name, "\n",
-      "topics:\n",
+      "application_id: ", name, "\n", "topics:\n",
       "  - {name: bench.syslog, partitions: ", partitions, ", type: bytes}\n",
       "  - {name: bench.copy, partitions: ", partitions, ", type: bytes}\n",
       "  - {name: bench.events, partitions: ", partitions,
       ", type: cgnat.v1.NatEvent}\n",
       "  - {name: bench.dlq, partitions: 1, type: bytes}\n",
-      "dead_letter_topic: bench.dlq\n",
-      "processing: {threads: ", threads, ", commit_interval: 1s}\n",
-      "stages:\n",
+      "dead_letter_topic: bench.dlq\n", "processing: {threads: ", threads,
+      ", commit_interval: 1s}\n", "stages:\n",
       "  - {name: in, source: {topic: bench.syslog}}\n", stages);
 }
 
@@ -193,8 +191,8 @@ int Main(int argc, char** argv) {
 
   std::string passthrough = dir + "/passthrough.yaml";
   std::string parse = dir + "/parse.yaml";
-  std::ofstream(passthrough) << TopologyYaml("bench-passthrough", partitions,
-                                             threads, false);
+  std::ofstream(passthrough)
+      << TopologyYaml("bench-passthrough", partitions, threads, false);
   std::ofstream(parse) << TopologyYaml("bench-parse", partitions, threads,
                                        true);
 
@@ -225,18 +223,19 @@ int Main(int argc, char** argv) {
               static_cast<long long>(records));
   std::fflush(stdout);
   std::string input = GenerateLines(records, dir + "/input.log");
-  auto replayed = ReplayFile({{"bootstrap.servers", bootstrap}},
-                             "bench.syslog", input);
+  auto replayed =
+      ReplayFile({{"bootstrap.servers", bootstrap}}, "bench.syslog", input);
   if (!replayed.ok()) {
     std::fprintf(stderr, "replay failed: %s\n",
                  replayed.status().ToString().c_str());
     kill(broker, SIGTERM);
     return 1;
   }
-  std::printf("input: %lld records, %.1f MB, %d partitions; engine threads: "
-              "%d\n",
-              static_cast<long long>(replayed->records), replayed->bytes / 1e6,
-              partitions, threads);
+  std::printf(
+      "input: %lld records, %.1f MB, %d partitions; engine threads: "
+      "%d\n",
+      static_cast<long long>(replayed->records), replayed->bytes / 1e6,
+      partitions, threads);
 
   RunResult best[2];
   const char* names[2] = {"passthrough", "parse"};
@@ -244,13 +243,13 @@ int Main(int argc, char** argv) {
   for (int round = 0; round < rounds; ++round) {
     for (int t = 0; t < 2; ++t) {
       // A fresh consumer group each round reads the whole input again.
-      std::string yaml = TopologyYaml(
-          absl::StrCat("bench-", names[t], "-", round), partitions, threads,
-          t == 1);
+      std::string yaml =
+          TopologyYaml(absl::StrCat("bench-", names[t], "-", round), partitions,
+                       threads, t == 1);
       std::ofstream(*files[t]) << yaml;
-      RunResult r = RunEngine(engine, {"--topology=" + *files[t],
-                                       "--bootstrap_servers=" + bootstrap,
-                                       "--until_idle"});
+      RunResult r = RunEngine(
+          engine, {"--topology=" + *files[t],
+                   "--bootstrap_servers=" + bootstrap, "--until_idle"});
       std::printf("  round %d %-12s cpu %.2fs wall %.2fs records %lld%s\n",
                   round + 1, names[t], r.cpu_s, r.wall_s,
                   static_cast<long long>(r.records_in),

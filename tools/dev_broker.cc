@@ -54,9 +54,10 @@ int Main(int argc, char** argv) {
   bool help = false;
   absl::Status parsed = flags.Parse(argc, argv, &help);
   if (help) {
-    std::printf("%s", flags.Usage("dev_broker",
-                                  "Runs librdkafka's mock cluster as a "
-                                  "development Kafka broker.")
+    std::printf("%s", flags
+                          .Usage("dev_broker",
+                                 "Runs librdkafka's mock cluster as a "
+                                 "development Kafka broker.")
                           .c_str());
     return 0;
   }
@@ -110,8 +111,9 @@ int Main(int argc, char** argv) {
       LogError("cannot create topic").With("error", s.ToString());
       return 1;
     }
-    LogInfo("topic created").With("topic", t.name).With("partitions",
-                                                        t.partitions);
+    LogInfo("topic created")
+        .With("topic", t.name)
+        .With("partitions", t.partitions);
   }
   // Bootstrap through the fixed port: the first mock broker.
   std::string first = (*broker)->bootstrap_servers();

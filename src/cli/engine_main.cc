@@ -58,9 +58,7 @@ void InstallSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-bool FileExists(const std::string& path) {
-  return std::ifstream(path).good();
-}
+bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
 
 // Relative paths given by the user are relative to where they ran the
 // command, also under `bazel run` (which changes the directory).
@@ -76,8 +74,7 @@ std::string DefaultTopologyPath(const char* argv0) {
     return absl::StrCat(ws, "/", relative);
   }
   if (FileExists(relative)) return relative;
-  std::string runfiles =
-      absl::StrCat(argv0, ".runfiles/netstreams/", relative);
+  std::string runfiles = absl::StrCat(argv0, ".runfiles/netstreams/", relative);
   if (FileExists(runfiles)) return runfiles;
   return relative;
 }
@@ -110,10 +107,9 @@ void PrintSummary(const LoadedTopology& topology, const Engine& engine,
     absl::StrAppend(&s, "replayed ", result.records, " records from ",
                     replay.file, " into ", replay.topic, "\n");
   }
-  absl::StrAppend(&s,
-                  absl::StrFormat("%-16s %-8s %10s %10s %14s  %s\n", "stage",
-                                  "kind", "in", "out", "dead-lettered",
-                                  "topic"));
+  absl::StrAppend(
+      &s, absl::StrFormat("%-16s %-8s %10s %10s %14s  %s\n", "stage", "kind",
+                          "in", "out", "dead-lettered", "topic"));
   uint64_t dead = 0;
   for (size_t i = 0; i < topology.stages.size(); ++i) {
     const StageNode& stage = topology.stages[i];
@@ -124,16 +120,15 @@ void PrintSummary(const LoadedTopology& topology, const Engine& engine,
     std::string topic;
     if (!stage.topics.reads.empty()) topic = "<- " + stage.topics.reads[0];
     if (!stage.topics.writes.empty()) topic = "-> " + stage.topics.writes[0];
-    absl::StrAppend(&s, absl::StrFormat("%-16s %-8s %10d %10d %14d  %s\n",
-                                        stage.name, stage.kind, t.in,
-                                        sink ? t.in : t.out, t.dead_lettered,
-                                        topic));
+    absl::StrAppend(
+        &s, absl::StrFormat("%-16s %-8s %10d %10d %14d  %s\n", stage.name,
+                            stage.kind, t.in, sink ? t.in : t.out,
+                            t.dead_lettered, topic));
   }
   absl::StrAppend(&s, "dead-lettered: ", dead, " (to ",
                   topology.dead_letter_topic, ")\n");
   for (const auto& [key, count] : engine.stats().DeadLetters()) {
-    absl::StrAppend(&s, "  ", key.first, " / ", key.second, ": ", count,
-                    "\n");
+    absl::StrAppend(&s, "  ", key.first, " / ", key.second, ": ", count, "\n");
   }
   absl::StrAppend(&s, absl::StrFormat("elapsed: %.3fs\n",
                                       absl::ToDoubleSeconds(engine.elapsed())));
@@ -181,8 +176,8 @@ int Main(int argc, char** argv) {
 
   LogLevel level;
   if (!ParseLogLevel(log_level, &level)) {
-    return Usage(flags, absl::StrCat("--log_level: unknown level '",
-                                     log_level, "'"));
+    return Usage(flags,
+                 absl::StrCat("--log_level: unknown level '", log_level, "'"));
   }
   SetLogLevel(level);
   if (log_format == "json") {
@@ -195,7 +190,8 @@ int Main(int argc, char** argv) {
                                            : DefaultTopologyPath(argv[0]);
   auto topology = LoadTopologyFile(topology_path);
   if (!topology.ok()) {
-    std::fprintf(stderr, "engine: %s", std::string(topology.status().message()).c_str());
+    std::fprintf(stderr, "engine: %s",
+                 std::string(topology.status().message()).c_str());
     if (!absl::EndsWith(topology.status().message(), "\n")) {
       std::fprintf(stderr, "\n");
     }
@@ -207,14 +203,13 @@ int Main(int argc, char** argv) {
   for (const std::string& r : replay_flags) {
     size_t eq = r.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == r.size()) {
-      return Usage(flags, absl::StrCat("--replay takes TOPIC=FILE, got '", r,
-                                       "'"));
+      return Usage(flags,
+                   absl::StrCat("--replay takes TOPIC=FILE, got '", r, "'"));
     }
     Replay replay{r.substr(0, eq), UserPath(r.substr(eq + 1))};
     if (topo.FindTopic(replay.topic) == nullptr) {
       return Usage(flags, absl::StrCat("--replay: topic '", replay.topic,
-                                       "' is not declared in ",
-                                       topology_path));
+                                       "' is not declared in ", topology_path));
     }
     if (!FileExists(replay.file)) {
       return Usage(flags, absl::StrCat("--replay: cannot read ", replay.file));
@@ -224,8 +219,7 @@ int Main(int argc, char** argv) {
   for (const std::string& t : print_flags) {
     if (topo.FindTopic(t) == nullptr) {
       return Usage(flags, absl::StrCat("--print: topic '", t,
-                                       "' is not declared in ",
-                                       topology_path));
+                                       "' is not declared in ", topology_path));
     }
   }
 
@@ -283,8 +277,8 @@ int Main(int argc, char** argv) {
   // as it goes; with --until_idle it catches up at the end.
   std::unique_ptr<TopicPrinter> printer;
   if (!print_flags.empty()) {
-    printer = std::make_unique<TopicPrinter>(settings, topo, print_flags, 0,
-                                             stdout);
+    printer =
+        std::make_unique<TopicPrinter>(settings, topo, print_flags, 0, stdout);
     absl::Status started = printer->Start();
     if (!started.ok()) {
       LogError("cannot print topics").With("error", started.ToString());

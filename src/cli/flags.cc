@@ -30,9 +30,8 @@ absl::Status FlagSet::Parse(int argc, char** argv, bool* help_requested) {
       continue;
     }
     if (!absl::StartsWith(arg, "--")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument '", arg,
-                       "' (flags are written --name=value)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unexpected argument '", arg, "' (flags are written --name=value)"));
     }
     std::string body = arg.substr(2);
     std::string name = body;
@@ -97,11 +96,10 @@ absl::Status FlagSet::Parse(int argc, char** argv, bool* help_requested) {
 
 std::string FlagSet::Usage(const std::string& program,
                            const std::string& summary) const {
-  std::string out = absl::StrCat("usage: ", program, " [flags]\n\n", summary,
-                                 "\n\nflags:\n");
+  std::string out =
+      absl::StrCat("usage: ", program, " [flags]\n\n", summary, "\n\nflags:\n");
   for (const auto& [name, flag] : flags_) {
-    absl::StrAppend(&out, "  --", name,
-                    flag.kind == Kind::kBool ? "" : "=...",
+    absl::StrAppend(&out, "  --", name, flag.kind == Kind::kBool ? "" : "=...",
                     flag.kind == Kind::kRepeated ? " (repeatable)" : "", "\n",
                     "      ", flag.help, "\n");
   }

@@ -32,23 +32,23 @@ absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
     return absl::NotFoundError(absl::StrCat("cannot read replay file ", path));
   }
   DeliveryState state;
-  auto producer = NewKafkaClient(
-      RD_KAFKA_PRODUCER, settings,
-      {{"client.id", "replay"},
-       {"enable.idempotence", "true"},
-       {"delivery.report.only.error", "true"},
-       {"queue.buffering.max.messages", "500000"}},
-      [&state](rd_kafka_conf_t* conf) {
-        rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
-        rd_kafka_conf_set_opaque(conf, &state);
-      });
+  auto producer =
+      NewKafkaClient(RD_KAFKA_PRODUCER, settings,
+                     {{"client.id", "replay"},
+                      {"enable.idempotence", "true"},
+                      {"delivery.report.only.error", "true"},
+                      {"queue.buffering.max.messages", "500000"}},
+                     [&state](rd_kafka_conf_t* conf) {
+                       rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+                       rd_kafka_conf_set_opaque(conf, &state);
+                     });
   if (!producer.ok()) return producer.status();
   rd_kafka_t* rk = producer->get();
   auto partitions = DescribeTopics(rk, {topic}, absl::Seconds(10));
   if (!partitions.ok()) return partitions.status();
   if (partitions->count(topic) == 0) {
-    return absl::NotFoundError(absl::StrCat("topic ", topic,
-                                            " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("topic ", topic, " does not exist"));
   }
   const int32_t partition_count = partitions->at(topic);
   KafkaTopicPtr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
@@ -68,9 +68,9 @@ absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
       // collectors do (the order across partitions is not kept).
       int32_t partition =
           static_cast<int32_t>(result.records % partition_count);
-      if (rd_kafka_produce(rkt.get(), partition,
-                           RD_KAFKA_MSG_F_COPY, line.data(), line.size(),
-                           nullptr, 0, nullptr) == 0) {
+      if (rd_kafka_produce(rkt.get(), partition, RD_KAFKA_MSG_F_COPY,
+                           line.data(), line.size(), nullptr, 0,
+                           nullptr) == 0) {
         break;
       }
       rd_kafka_resp_err_t err = rd_kafka_last_error();

@@ -37,9 +37,9 @@ std::string RecordToJson(const rd_kafka_message_t* m, const std::string& type,
       const char* name;
       const void* value;
       size_t size;
-      for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value,
-                                                 &size) ==
-                         RD_KAFKA_RESP_ERR_NO_ERROR;
+      for (size_t i = 0;
+           rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+           RD_KAFKA_RESP_ERR_NO_ERROR;
            ++i) {
         if (i > 0) out.push_back(',');
         AppendJsonString(name, &out);
@@ -54,9 +54,8 @@ std::string RecordToJson(const rd_kafka_message_t* m, const std::string& type,
   if (type == "bytes") {
     AppendJsonString(payload, &out);
   } else {
-    const auto* descriptor =
-        google::protobuf::DescriptorPool::generated_pool()
-            ->FindMessageTypeByName(type);
+    const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()
+                                 ->FindMessageTypeByName(type);
     std::unique_ptr<google::protobuf::Message> message(
         google::protobuf::MessageFactory::generated_factory()
             ->GetPrototype(descriptor)
@@ -99,15 +98,14 @@ absl::Status TopicPrinter::Start() {
        {"enable.partition.eof", "false"}});
   if (!consumer.ok()) return consumer.status();
   consumer_ = std::move(*consumer);
-  auto partitions =
-      DescribeTopics(consumer_.get(), topics_, absl::Seconds(10));
+  auto partitions = DescribeTopics(consumer_.get(), topics_, absl::Seconds(10));
   if (!partitions.ok()) return partitions.status();
   PartitionListPtr list(rd_kafka_topic_partition_list_new(16));
   for (const std::string& topic : topics_) {
     auto it = partitions->find(topic);
     if (it == partitions->end()) {
-      return absl::NotFoundError(absl::StrCat("topic ", topic,
-                                              " does not exist"));
+      return absl::NotFoundError(
+          absl::StrCat("topic ", topic, " does not exist"));
     }
     for (int p = 0; p < it->second; ++p) {
       rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
@@ -159,15 +157,14 @@ void TopicPrinter::Run() {
       }
       if (done) break;
     }
-    ssize_t n = rd_kafka_consume_batch_queue(queue, 100, batch.data(),
-                                             batch.size());
+    ssize_t n =
+        rd_kafka_consume_batch_queue(queue, 100, batch.data(), batch.size());
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = batch[static_cast<size_t>(i)];
       if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string topic = rd_kafka_topic_name(m->rkt);
         size_t t = static_cast<size_t>(
-            std::find(topics_.begin(), topics_.end(), topic) -
-            topics_.begin());
+            std::find(topics_.begin(), topics_.end(), topic) - topics_.begin());
         for (Progress& p : progress_) {
           if (p.topic == topic && p.partition == m->partition) {
             p.next = m->offset + 1;
@@ -175,9 +172,9 @@ void TopicPrinter::Run() {
         }
         if (t < topics_.size() && (limit_ == 0 || printed_[t] < limit_)) {
           const TopicInfo* info = topology_.FindTopic(topic);
-          std::string line = RecordToJson(
-              m, info != nullptr ? info->type : "bytes",
-              topic == topology_.dead_letter_topic);
+          std::string line =
+              RecordToJson(m, info != nullptr ? info->type : "bytes",
+                           topic == topology_.dead_letter_topic);
           line.push_back('\n');
           std::fwrite(line.data(), 1, line.size(), out_);
           ++printed_[t];

@@ -101,7 +101,8 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level) {
 
 LogEvent::LogEvent(LogLevel level, absl::string_view message)
     : enabled_(LogEnabled(level)),
-      format_(static_cast<LogFormat>(g_format.load(std::memory_order_relaxed))) {
+      format_(
+          static_cast<LogFormat>(g_format.load(std::memory_order_relaxed))) {
   if (!enabled_) return;
   std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                     absl::UTCTimeZone());
@@ -180,8 +181,7 @@ bool IsSecretConfigKey(absl::string_view key) {
   return absl::StrContains(k, "password") || absl::StrContains(k, "secret") ||
          absl::StrContains(k, "sasl.jaas") ||
          absl::StrContains(k, "ssl.key.pem") ||
-         absl::StrContains(k, "private.key") ||
-         absl::StrContains(k, "token");
+         absl::StrContains(k, "private.key") || absl::StrContains(k, "token");
 }
 
 absl::string_view RedactedConfigValue(absl::string_view key,

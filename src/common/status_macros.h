@@ -10,10 +10,10 @@
 #define NS_CONCAT_(a, b) NS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if it is not OK.
-#define NS_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::absl::Status ns_status_ = (expr);          \
-    if (!ns_status_.ok()) return ns_status_;     \
+#define NS_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status ns_status_ = (expr);      \
+    if (!ns_status_.ok()) return ns_status_; \
   } while (0)
 
 // `NS_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from an OK StatusOr or

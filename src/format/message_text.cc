@@ -53,10 +53,10 @@ void AppendTimestamp(const Message& ts, std::string* out) {
   int64_t seconds = r->GetInt64(ts, d->FindFieldByName("seconds"));
   int32_t nanos = r->GetInt32(ts, d->FindFieldByName("nanos"));
   absl::Time t = absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos);
-  const char* format =
-      nanos == 0 ? "%Y-%m-%dT%H:%M:%SZ"
-                 : (nanos % 1000000 == 0 ? "%Y-%m-%dT%H:%M:%E3SZ"
-                                         : "%Y-%m-%dT%H:%M:%E9SZ");
+  const char* format = nanos == 0
+                           ? "%Y-%m-%dT%H:%M:%SZ"
+                           : (nanos % 1000000 == 0 ? "%Y-%m-%dT%H:%M:%E3SZ"
+                                                   : "%Y-%m-%dT%H:%M:%E9SZ");
   out->push_back('"');
   out->append(absl::FormatTime(format, t, absl::UTCTimeZone()));
   out->push_back('"');
@@ -72,8 +72,8 @@ void AppendDuration(const Message& d, std::string* out) {
     absl::StrAppend(out, seconds, "s");
   } else {
     char buf[48];
-    std::snprintf(buf, sizeof(buf), "%.9f", static_cast<double>(seconds) +
-                                                 nanos / 1e9);
+    std::snprintf(buf, sizeof(buf), "%.9f",
+                  static_cast<double>(seconds) + nanos / 1e9);
     std::string s(buf);
     while (!s.empty() && s.back() == '0') s.pop_back();
     absl::StrAppend(out, s, "s");
@@ -141,28 +141,28 @@ void AppendValue(const Message& m, const FieldDescriptor* f, int index,
   const bool rep = index >= 0;
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
-      absl::StrAppend(out, rep ? r->GetRepeatedInt32(m, f, index)
-                               : r->GetInt32(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
       return;
     case FieldDescriptor::CPPTYPE_INT64:
-      absl::StrAppend(out, rep ? r->GetRepeatedInt64(m, f, index)
-                               : r->GetInt64(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
       return;
     case FieldDescriptor::CPPTYPE_UINT32:
-      absl::StrAppend(out, rep ? r->GetRepeatedUInt32(m, f, index)
-                               : r->GetUInt32(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
       return;
     case FieldDescriptor::CPPTYPE_UINT64:
-      absl::StrAppend(out, rep ? r->GetRepeatedUInt64(m, f, index)
-                               : r->GetUInt64(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
       return;
     case FieldDescriptor::CPPTYPE_DOUBLE:
-      absl::StrAppend(out, rep ? r->GetRepeatedDouble(m, f, index)
-                               : r->GetDouble(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
       return;
     case FieldDescriptor::CPPTYPE_FLOAT:
-      absl::StrAppend(out, rep ? r->GetRepeatedFloat(m, f, index)
-                               : r->GetFloat(m, f));
+      absl::StrAppend(
+          out, rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
       return;
     case FieldDescriptor::CPPTYPE_BOOL:
       out->append((rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f))
@@ -170,8 +170,7 @@ void AppendValue(const Message& m, const FieldDescriptor* f, int index,
                       : "false");
       return;
     case FieldDescriptor::CPPTYPE_ENUM: {
-      const auto* v =
-          rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f);
+      const auto* v = rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f);
       AppendJsonString(v->name(), out);
       return;
     }
@@ -192,9 +191,8 @@ void AppendValue(const Message& m, const FieldDescriptor* f, int index,
       return;
     }
     case FieldDescriptor::CPPTYPE_MESSAGE:
-      AppendMessage(rep ? r->GetRepeatedMessage(m, f, index)
-                        : r->GetMessage(m, f),
-                    out);
+      AppendMessage(
+          rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), out);
       return;
   }
 }
@@ -209,8 +207,7 @@ void AppendJsonString(absl::string_view text, std::string* out) {
     size_t n = Utf8SequenceLength(text, i);
     if (n == 0) {
       char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x",
-                    static_cast<unsigned char>(c));
+      std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
       out->append(buf);
       ++i;
       continue;

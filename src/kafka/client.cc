@@ -13,7 +13,8 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* facility,
                  : level == 4 ? LogLevel::kWarning
                  : level <= 6 ? LogLevel::kInfo
                               : LogLevel::kDebug;
-  LogEvent(our, message).With("source", "librdkafka")
+  LogEvent(our, message)
+      .With("source", "librdkafka")
       .With("client", rd_kafka_name(rk))
       .With("facility", facility);
 }

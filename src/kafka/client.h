@@ -33,9 +33,8 @@ struct RdKafkaPartitionListDeleter {
 using KafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 using KafkaQueuePtr = std::unique_ptr<rd_kafka_queue_t, RdKafkaQueueDeleter>;
 using KafkaTopicPtr = std::unique_ptr<rd_kafka_topic_t, RdKafkaTopicDeleter>;
-using PartitionListPtr =
-    std::unique_ptr<rd_kafka_topic_partition_list_t,
-                    RdKafkaPartitionListDeleter>;
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t,
+                                         RdKafkaPartitionListDeleter>;
 
 using KafkaSettings = std::map<std::string, std::string>;
 

@@ -37,8 +37,8 @@ absl::Status EmbeddedBroker::CreateTopic(const std::string& name,
     return absl::AlreadyExistsError(name);
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return absl::InternalError(absl::StrCat("creating topic ", name, ": ",
-                                            rd_kafka_err2str(err)));
+    return absl::InternalError(
+        absl::StrCat("creating topic ", name, ": ", rd_kafka_err2str(err)));
   }
   return absl::OkStatus();
 }

@@ -80,8 +80,8 @@ absl::StatusOr<std::unique_ptr<TcpForwarder>> TcpForwarder::Start(
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(listen_port));
-  if (::bind(f->listen_fd_, reinterpret_cast<sockaddr*>(&addr),
-             sizeof(addr)) != 0) {
+  if (::bind(f->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
+      0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on 127.0.0.1:", listen_port, ": ", strerror(errno)));
   }
@@ -154,8 +154,9 @@ void TcpForwarder::Run() {
       addr.sin_family = AF_INET;
       addr.sin_port = htons(static_cast<uint16_t>(upstream_port_));
       inet_pton(AF_INET, upstream_host_.c_str(), &addr.sin_addr);
-      if (upstream < 0 || ::connect(upstream, reinterpret_cast<sockaddr*>(&addr),
-                                    sizeof(addr)) != 0) {
+      if (upstream < 0 ||
+          ::connect(upstream, reinterpret_cast<sockaddr*>(&addr),
+                    sizeof(addr)) != 0) {
         ::close(client);
         if (upstream >= 0) ::close(upstream);
         continue;

@@ -13,9 +13,9 @@ absl::StatusOr<std::map<std::string, int>> DescribeTopics(
     rd_kafka_t* client, const std::vector<std::string>& topics,
     absl::Duration timeout) {
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(
-      client, 1, nullptr, &md,
-      static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(client, 1, nullptr, &md,
+                        static_cast<int>(absl::ToInt64Milliseconds(timeout)));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::UnavailableError(
         absl::StrCat("cannot read cluster metadata: ", rd_kafka_err2str(err)));
@@ -40,9 +40,8 @@ absl::Status CreateWithAdminApi(rd_kafka_t* client,
   std::vector<rd_kafka_NewTopic_t*> new_topics;
   char err[512];
   for (const auto& t : missing) {
-    rd_kafka_NewTopic_t* nt =
-        rd_kafka_NewTopic_new(t.name.c_str(), t.partitions, -1, err,
-                              sizeof(err));
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(
+        t.name.c_str(), t.partitions, -1, err, sizeof(err));
     if (nt == nullptr) {
       for (auto* n : new_topics) rd_kafka_NewTopic_destroy(n);
       return absl::InvalidArgumentError(err);
@@ -79,9 +78,9 @@ absl::Status CreateWithAdminApi(rd_kafka_t* client,
       if (e != RD_KAFKA_RESP_ERR_NO_ERROR &&
           e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         const char* why = rd_kafka_topic_result_error_string(results[i]);
-        status = absl::FailedPreconditionError(absl::StrCat(
-            rd_kafka_topic_result_name(results[i]), ": ",
-            why != nullptr ? why : rd_kafka_err2str(e)));
+        status = absl::FailedPreconditionError(
+            absl::StrCat(rd_kafka_topic_result_name(results[i]), ": ",
+                         why != nullptr ? why : rd_kafka_err2str(e)));
         break;
       }
     }
@@ -117,8 +116,8 @@ absl::StatusOr<std::map<std::string, int>> EnsureTopics(
   if (!missing.empty()) {
     std::vector<std::string> described;
     for (const auto& t : missing) {
-      described.push_back(absl::StrCat(t.name, " (", t.partitions,
-                                       " partitions)"));
+      described.push_back(
+          absl::StrCat(t.name, " (", t.partitions, " partitions)"));
     }
     LogInfo("creating topics").With("topics", absl::StrJoin(described, ", "));
     absl::Status created = CreateWithAdminApi(client->get(), missing, timeout);

@@ -111,8 +111,7 @@ bool ParseNfware(absl::string_view message, NatEvent* event,
   EndpointStatus s = ParseEndpoint(tok, &inside);
   if (s != EndpointStatus::kOk) {
     return EndpointError(s, "nfware: invalid inside address",
-                         "nfware: invalid inside port", tokens.offset(),
-                         error);
+                         "nfware: invalid inside port", tokens.offset(), error);
   }
   if (inside.has_range) {
     return error->Set("invalid_value", "nfware: inside port cannot be a range",
@@ -145,12 +144,12 @@ bool ParseNfware(absl::string_view message, NatEvent* event,
     s = ParseEndpoint(tok, &destination);
     if (s != EndpointStatus::kOk) {
       return EndpointError(s, "nfware: invalid destination address",
-                           "nfware: invalid destination port",
-                           tokens.offset(), error);
+                           "nfware: invalid destination port", tokens.offset(),
+                           error);
     }
     if (!destination.has_port || destination.has_range) {
-      return error->Set("invalid_value",
-                        "nfware: destination needs one port", tokens.offset());
+      return error->Set("invalid_value", "nfware: destination needs one port",
+                        tokens.offset());
     }
     if (!tokens.Next(&tok) || tok != "DIR") {
       return error->Set("unrecognized", "nfware: expected 'DIR'",

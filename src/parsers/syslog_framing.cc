@@ -118,10 +118,9 @@ bool ParseBsdTime(absl::string_view text, size_t* pos,
     ++p;
   }
   int hour, minute, second;
-  if (!ReadDigits(text, &p, 2, &hour) || p >= text.size() ||
-      text[p++] != ':' || !ReadDigits(text, &p, 2, &minute) ||
-      p >= text.size() || text[p++] != ':' ||
-      !ReadDigits(text, &p, 2, &second)) {
+  if (!ReadDigits(text, &p, 2, &hour) || p >= text.size() || text[p++] != ':' ||
+      !ReadDigits(text, &p, 2, &minute) || p >= text.size() ||
+      text[p++] != ':' || !ReadDigits(text, &p, 2, &second)) {
     return false;
   }
   int ms = ReadFractionMs(text, &p);
@@ -181,8 +180,7 @@ void ParseBsdRest(absl::string_view line, size_t p, SyslogMessage* out) {
   while (t < line.size()) {
     char c = line[t];
     bool tag_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    IsDigit(c) || c == '_' || c == '-' || c == '.' ||
-                    c == '/';
+                    IsDigit(c) || c == '_' || c == '-' || c == '.' || c == '/';
     if (!tag_char) break;
     ++t;
   }
@@ -293,12 +291,11 @@ bool Parse3164(absl::string_view line, size_t p, const SyslogTimeContext& tc,
     if (n == 0) return error->Set("framing", "invalid ISO 8601 timestamp", p);
     p += n;
   } else if (!ParseBsdTime(line, &p, tc, &ms)) {
-    return error->Set("framing", "RFC 3164: invalid TIMESTAMP (Mmm dd hh:mm:ss)",
-                      p);
+    return error->Set("framing",
+                      "RFC 3164: invalid TIMESTAMP (Mmm dd hh:mm:ss)", p);
   }
   if (p < line.size() && line[p] != ' ') {
-    return error->Set("framing", "RFC 3164: expected space after TIMESTAMP",
-                      p);
+    return error->Set("framing", "RFC 3164: expected space after TIMESTAMP", p);
   }
   out->has_time = true;
   out->time_ms = ms;
@@ -311,17 +308,16 @@ bool Parse3164(absl::string_view line, size_t p, const SyslogTimeContext& tc,
 size_t ParseRfc3339(absl::string_view text, int64_t* epoch_ms) {
   size_t p = 0;
   int year, month, day, hour, minute, second;
-  if (!ReadDigits(text, &p, 4, &year) || p >= text.size() ||
-      text[p++] != '-' || !ReadDigits(text, &p, 2, &month) ||
-      p >= text.size() || text[p++] != '-' || !ReadDigits(text, &p, 2, &day) ||
-      p >= text.size() || (text[p] != 'T' && text[p] != 't' && text[p] != ' ')) {
+  if (!ReadDigits(text, &p, 4, &year) || p >= text.size() || text[p++] != '-' ||
+      !ReadDigits(text, &p, 2, &month) || p >= text.size() ||
+      text[p++] != '-' || !ReadDigits(text, &p, 2, &day) || p >= text.size() ||
+      (text[p] != 'T' && text[p] != 't' && text[p] != ' ')) {
     return 0;
   }
   ++p;
-  if (!ReadDigits(text, &p, 2, &hour) || p >= text.size() ||
-      text[p++] != ':' || !ReadDigits(text, &p, 2, &minute) ||
-      p >= text.size() || text[p++] != ':' ||
-      !ReadDigits(text, &p, 2, &second)) {
+  if (!ReadDigits(text, &p, 2, &hour) || p >= text.size() || text[p++] != ':' ||
+      !ReadDigits(text, &p, 2, &minute) || p >= text.size() ||
+      text[p++] != ':' || !ReadDigits(text, &p, 2, &second)) {
     return 0;
   }
   int ms = ReadFractionMs(text, &p);
@@ -340,8 +336,8 @@ size_t ParseRfc3339(absl::string_view text, int64_t* epoch_ms) {
   }
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
                                static_cast<unsigned>(day));
-  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second -
-                    offset_minutes * 60;
+  int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   *epoch_ms = seconds * 1000 + ms;
   return p;
 }

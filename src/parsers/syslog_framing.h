@@ -20,10 +20,10 @@
 namespace netstreams {
 
 enum class SyslogFraming {
-  kAuto,     // detect per line
+  kAuto,  // detect per line
   kRfc3164,
   kRfc5424,
-  kNone,     // the line is the message body
+  kNone,  // the line is the message body
 };
 
 struct SyslogMessage {

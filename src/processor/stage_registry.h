@@ -38,8 +38,8 @@ struct StageRegistration {
 };
 }  // namespace internal
 
-#define NETSTREAMS_REGISTER_STAGE(Factory)                         \
-  static ::netstreams::internal::StageRegistration<Factory>        \
+#define NETSTREAMS_REGISTER_STAGE(Factory)                  \
+  static ::netstreams::internal::StageRegistration<Factory> \
       netstreams_stage_registration_##Factory
 
 }  // namespace netstreams

@@ -32,8 +32,8 @@ void Engine::OnError(rd_kafka_t* rk, int err, const char* reason,
   if (code == RD_KAFKA_RESP_ERR__FATAL) {
     char detail[512];
     rd_kafka_fatal_error(rk, detail, sizeof(detail));
-    self->Fail(absl::InternalError(absl::StrCat("fatal Kafka error: ",
-                                                detail)));
+    self->Fail(
+        absl::InternalError(absl::StrCat("fatal Kafka error: ", detail)));
     return;
   }
   if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
@@ -108,8 +108,8 @@ absl::Status Engine::AssignPartitions(
     auto key = std::make_pair(sub, tp.partition);
     auto it = task_owner_.find(key);
     if (it == task_owner_.end()) {
-      int best = static_cast<int>(
-          std::min_element(load.begin(), load.end()) - load.begin());
+      int best = static_cast<int>(std::min_element(load.begin(), load.end()) -
+                                  load.begin());
       ++load[best];
       it = task_owner_.emplace(key, best).first;
     }
@@ -127,8 +127,8 @@ absl::Status Engine::AssignPartitions(
       rd_kafka_queue_t* pq = rd_kafka_queue_get_partition(
           consumer_.get(), tp.topic.c_str(), tp.partition);
       if (pq == nullptr) {
-        return absl::InternalError(absl::StrCat(
-            "no queue for ", tp.topic, "[", tp.partition, "]"));
+        return absl::InternalError(
+            absl::StrCat("no queue for ", tp.topic, "[", tp.partition, "]"));
       }
       rd_kafka_queue_forward(pq, threads_[thread]->queue());
       rd_kafka_queue_destroy(pq);

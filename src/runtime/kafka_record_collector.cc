@@ -76,8 +76,8 @@ absl::StatusOr<TopicId> KafkaRecordCollector::ResolveTopic(
     return absl::NotFoundError(
         absl::StrCat("topic '", name, "' is not declared"));
   }
-  rd_kafka_topic_t* t = rd_kafka_topic_new(producer_.get(),
-                                           std::string(name).c_str(), nullptr);
+  rd_kafka_topic_t* t =
+      rd_kafka_topic_new(producer_.get(), std::string(name).c_str(), nullptr);
   if (t == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot open topic ", name, ": ",
@@ -138,8 +138,7 @@ void KafkaRecordCollector::Send(TopicId topic, absl::string_view key,
         reinterpret_cast<uint8_t*>(&buffer_[0]));
     value = buffer_;
   }
-  Produce(topics_[topic.index].get(), key, value, record.timestamp_ms,
-          nullptr);
+  Produce(topics_[topic.index].get(), key, value, record.timestamp_ms, nullptr);
 }
 
 void KafkaRecordCollector::SendDeadLetter(const Record& record,
@@ -159,9 +158,8 @@ void KafkaRecordCollector::SendDeadLetter(const Record& record,
   add("deadletter.offset", absl::StrCat(origin.offset));
   add("deadletter.timestamp", absl::StrCat(origin.timestamp_ms));
   origin.VisitHeaders([&](absl::string_view name, absl::string_view value) {
-    rd_kafka_header_add(headers, name.data(),
-                        static_cast<ssize_t>(name.size()), value.data(),
-                        static_cast<ssize_t>(value.size()));
+    rd_kafka_header_add(headers, name.data(), static_cast<ssize_t>(name.size()),
+                        value.data(), static_cast<ssize_t>(value.size()));
   });
   Produce(dead_letter_topic_, origin.key, origin.value, origin.timestamp_ms,
           headers);

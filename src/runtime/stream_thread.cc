@@ -17,16 +17,15 @@ class KafkaOrigin final : public Origin {
     partition = m->partition;
     offset = m->offset;
     key = absl::string_view(static_cast<const char*>(m->key), m->key_len);
-    value =
-        absl::string_view(static_cast<const char*>(m->payload), m->len);
+    value = absl::string_view(static_cast<const char*>(m->payload), m->len);
     rd_kafka_timestamp_type_t type;
     int64_t ts = rd_kafka_message_timestamp(m, &type);
     timestamp_ms = ts >= 0 ? ts : absl::ToUnixMillis(absl::Now());
   }
 
-  void VisitHeaders(absl::FunctionRef<void(absl::string_view,
-                                           absl::string_view)>
-                        visit) const override {
+  void VisitHeaders(
+      absl::FunctionRef<void(absl::string_view, absl::string_view)> visit)
+      const override {
     rd_kafka_headers_t* headers = nullptr;
     if (rd_kafka_message_headers(message_, &headers) !=
             RD_KAFKA_RESP_ERR_NO_ERROR ||
@@ -65,8 +64,7 @@ StreamThread::~StreamThread() {
 absl::Status StreamThread::Start(const KafkaSettings& settings) {
   auto collector = KafkaRecordCollector::Create(
       settings, topology_,
-      absl::StrCat(topology_.application_id, "-thread-", index_,
-                   "-producer"));
+      absl::StrCat(topology_.application_id, "-thread-", index_, "-producer"));
   if (!collector.ok()) return collector.status();
   collector_ = std::move(*collector);
   queue_.reset(rd_kafka_queue_new(consumer_));
@@ -201,8 +199,9 @@ absl::Status StreamThread::Revoke(
         bool any_assigned = false;
         for (const auto& sp : task->sources()) any_assigned |= sp.assigned;
         if (!any_assigned) {
-          LogInfo("task closed").With("task", task->id()).With("thread",
-                                                               index_);
+          LogInfo("task closed")
+              .With("task", task->id())
+              .With("thread", index_);
           task->Close();
           it = tasks_.erase(it);
         } else {

@@ -38,10 +38,9 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
   }
   void DeadLetter(const Record& record,
                   const DeadLetterReason& reason) override {
-    dead_letters.push_back({std::string(reason.reason_class),
-                            std::string(reason.detail),
-                            std::string(record.origin->value),
-                            record.origin->offset});
+    dead_letters.push_back(
+        {std::string(reason.reason_class), std::string(reason.detail),
+         std::string(record.origin->value), record.origin->offset});
   }
   RecordCollector& collector() override { return *this; }
   google::protobuf::Arena* arena() override { return &arena_; }

@@ -26,8 +26,7 @@ SourceLocation SourceMap::Find(absl::string_view path) const {
 }
 
 void Diagnostics::Error(absl::string_view path, absl::string_view message) {
-  ErrorAt(map_ != nullptr ? map_->Find(path) : SourceLocation{}, path,
-          message);
+  ErrorAt(map_ != nullptr ? map_->Find(path) : SourceLocation{}, path, message);
 }
 
 void Diagnostics::ErrorAt(SourceLocation location, absl::string_view path,
@@ -68,8 +67,8 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diag = up;
     }
   }

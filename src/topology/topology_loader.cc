@@ -106,8 +106,7 @@ class Loader {
     out_->file = file;
   }
 
-  absl::StatusOr<std::unique_ptr<LoadedTopology>> Load(
-      absl::string_view yaml) {
+  absl::StatusOr<std::unique_ptr<LoadedTopology>> Load(absl::string_view yaml) {
     YAML::Node root;
     try {
       root = YAML::Load(std::string(yaml));
@@ -142,8 +141,9 @@ class Loader {
  private:
   absl::Status Fail() {
     return absl::InvalidArgumentError(absl::StrCat(
-        diagnostics_.size(), diagnostics_.size() == 1 ? " problem" : " problems",
-        " in topology ", diagnostics_.file(), ":\n", diagnostics_.ToString()));
+        diagnostics_.size(),
+        diagnostics_.size() == 1 ? " problem" : " problems", " in topology ",
+        diagnostics_.file(), ":\n", diagnostics_.ToString()));
   }
 
   void MapStages(const YAML::Node& node) {
@@ -207,8 +207,8 @@ class Loader {
         diagnostics_.ErrorAt(
             LocationOf(key_node), path,
             absl::StrCat("unknown stage kind '", key, "'",
-                         DidYouMean(key, known_kinds), "; known kinds: ",
-                         absl::StrJoin(known_kinds, ", ")));
+                         DidYouMean(key, known_kinds),
+                         "; known kinds: ", absl::StrJoin(known_kinds, ", ")));
       } else {
         diagnostics_.ErrorAt(
             LocationOf(key_node), path,
@@ -230,8 +230,7 @@ class Loader {
       if (unknown.empty()) {
         diagnostics_.ErrorAt(
             LocationOf(node), stage->path,
-            absl::StrCat("stage '", stage->name,
-                         "' has no kind; add one of: ",
+            absl::StrCat("stage '", stage->name, "' has no kind; add one of: ",
                          absl::StrJoin(known_kinds, ", ")));
       }
       return;
@@ -240,10 +239,9 @@ class Loader {
     stage->factory = registry_.Find(stage->kind);
     stage->config_path = absl::StrCat(stage->path, ".", stage->kind);
     stage->config.reset(stage->factory->default_config().New());
-    stage->valid =
-        mapper_.MapMessage(kinds[0].second, stage->config_path,
-                           stage->config.get()) &&
-        unknown.empty();
+    stage->valid = mapper_.MapMessage(kinds[0].second, stage->config_path,
+                                      stage->config.get()) &&
+                   unknown.empty();
   }
 
   void ReadInputs(const YAML::Node& node, const std::string& path,
@@ -281,9 +279,9 @@ class Loader {
     for (const auto& [key, value] : p.kafka()) {
       auto it = owned.find(key);
       if (it != owned.end()) {
-        diagnostics_.Error(absl::StrCat("kafka[\"", key, "\"]"),
-                           absl::StrCat("'", key, "' cannot be set: ",
-                                        it->second));
+        diagnostics_.Error(
+            absl::StrCat("kafka[\"", key, "\"]"),
+            absl::StrCat("'", key, "' cannot be set: ", it->second));
         continue;
       }
       out_->kafka[key] = value;
@@ -307,9 +305,8 @@ class Loader {
                                         "(letters, digits, '.', '_', '-')"));
         ok = false;
       } else if (!names.insert(t.name()).second) {
-        diagnostics_.Error(path + ".name",
-                           absl::StrCat("topic '", t.name(),
-                                        "' is declared twice"));
+        diagnostics_.Error(path + ".name", absl::StrCat("topic '", t.name(),
+                                                        "' is declared twice"));
         ok = false;
       }
       if (t.partitions() == 0) {
@@ -400,9 +397,9 @@ class Loader {
                            "use letters, digits, '.', '_' and '-' only");
       }
       if (!by_name.emplace(raw_[i].name, i).second) {
-        diagnostics_.Error(raw_[i].path + ".name",
-                           absl::StrCat("stage name '", raw_[i].name,
-                                        "' is used twice"));
+        diagnostics_.Error(
+            raw_[i].path + ".name",
+            absl::StrCat("stage name '", raw_[i].name, "' is used twice"));
       }
     }
     std::vector<std::string> all_names;
@@ -437,8 +434,8 @@ class Loader {
           continue;
         }
         if (it->second == i) {
-          diagnostics_.Error(path, absl::StrCat("stage '", s.name,
-                                                "' names itself as input"));
+          diagnostics_.Error(
+              path, absl::StrCat("stage '", s.name, "' names itself as input"));
           broken[i] = true;
           continue;
         }
@@ -463,15 +460,17 @@ class Loader {
                                         "' is a source: it reads a topic and "
                                         "takes no inputs"));
       } else if (!is_source && s.inputs.empty() && !s.inputs_malformed) {
-        diagnostics_.Error(s.path, absl::StrCat("stage '", s.name,
-                                                "' needs inputs: [stage, ...]"));
+        diagnostics_.Error(
+            s.path,
+            absl::StrCat("stage '", s.name, "' needs inputs: [stage, ...]"));
         broken[i] = true;
       }
     }
 
     // Topological order (Kahn), stable in file order.
     std::vector<int> indegree(n, 0);
-    for (int i = 0; i < n; ++i) indegree[i] = static_cast<int>(inputs[i].size());
+    for (int i = 0; i < n; ++i)
+      indegree[i] = static_cast<int>(inputs[i].size());
     std::vector<int> order;
     std::vector<bool> done(n, false);
     bool progress = true;

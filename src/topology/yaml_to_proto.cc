@@ -120,9 +120,8 @@ bool YamlToProto::MapMessage(const YAML::Node& node, const std::string& path,
         known.push_back(descriptor->field(i)->name());
       }
       Error(key_node, child_path,
-            absl::StrCat("unknown key '", key, "'",
-                         DidYouMean(key, known), "; known keys: ",
-                         absl::StrJoin(known, ", ")));
+            absl::StrCat("unknown key '", key, "'", DidYouMean(key, known),
+                         "; known keys: ", absl::StrJoin(known, ", ")));
       continue;
     }
     if (const auto* oneof = field->real_containing_oneof()) {
@@ -162,8 +161,7 @@ void YamlToProto::MapField(const YAML::Node& node, const std::string& path,
       std::string key = it->first.Scalar();
       std::string entry_path = absl::StrCat(path, "[\"", key, "\"]");
       if (!seen.insert(key).second) {
-        Error(it->first, entry_path,
-              absl::StrCat("duplicate key '", key, "'"));
+        Error(it->first, entry_path, absl::StrCat("duplicate key '", key, "'"));
         continue;
       }
       source_map_->Set(entry_path, LocationOf(it->second));
@@ -181,8 +179,7 @@ void YamlToProto::MapField(const YAML::Node& node, const std::string& path,
       }
       if (value_field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
         e->GetReflection()->SetString(e, value_field, it->second.Scalar());
-      } else if (value_field->cpp_type() ==
-                 FieldDescriptor::CPPTYPE_MESSAGE) {
+      } else if (value_field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         MapMessage(it->second, entry_path,
                    e->GetReflection()->MutableMessage(e, value_field));
       } else {
@@ -277,9 +274,9 @@ bool YamlToProto::MapScalarField(const YAML::Node& node,
       uint32_t v;
       if (!expect_number("a non-negative integer")) return false;
       if (!absl::SimpleAtoi(text, &v)) {
-        Error(node, path,
-              absl::StrCat("expected a non-negative integer, got '", text,
-                           "'"));
+        Error(
+            node, path,
+            absl::StrCat("expected a non-negative integer, got '", text, "'"));
         return false;
       }
       repeated ? r->AddUInt32(message, field, v)
@@ -290,9 +287,9 @@ bool YamlToProto::MapScalarField(const YAML::Node& node,
       uint64_t v;
       if (!expect_number("a non-negative integer")) return false;
       if (!absl::SimpleAtoi(text, &v)) {
-        Error(node, path,
-              absl::StrCat("expected a non-negative integer, got '", text,
-                           "'"));
+        Error(
+            node, path,
+            absl::StrCat("expected a non-negative integer, got '", text, "'"));
         return false;
       }
       repeated ? r->AddUInt64(message, field, v)

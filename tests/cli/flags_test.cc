@@ -23,8 +23,8 @@ void Parse(std::vector<std::string> args, Parsed* p) {
   p->flags.AddRepeated("replay", &p->replays, "");
   std::vector<char*> argv = {const_cast<char*>("engine")};
   for (auto& a : args) argv.push_back(a.data());
-  p->status = p->flags.Parse(static_cast<int>(argv.size()), argv.data(),
-                             &p->help);
+  p->status =
+      p->flags.Parse(static_cast<int>(argv.size()), argv.data(), &p->help);
 }
 
 TEST(FlagsTest, ValuesBoolsAndRepeats) {
@@ -53,10 +53,12 @@ TEST(FlagsTest, NegatedBool) {
 TEST(FlagsTest, Errors) {
   Parsed a;
   Parse({"--nope=1"}, &a);
-  EXPECT_THAT(std::string(a.status.message()), HasSubstr("unknown flag --nope"));
+  EXPECT_THAT(std::string(a.status.message()),
+              HasSubstr("unknown flag --nope"));
   Parsed b;
   Parse({"stray"}, &b);
-  EXPECT_THAT(std::string(b.status.message()), HasSubstr("unexpected argument"));
+  EXPECT_THAT(std::string(b.status.message()),
+              HasSubstr("unexpected argument"));
   Parsed c;
   Parse({"--topology"}, &c);
   EXPECT_THAT(std::string(c.status.message()), HasSubstr("needs a value"));
@@ -72,7 +74,8 @@ TEST(FlagsTest, Help) {
   Parsed p;
   Parse({"--help"}, &p);
   EXPECT_TRUE(p.help);
-  EXPECT_THAT(p.flags.Usage("engine", "sum"), HasSubstr("--replay=... (repeatable)"));
+  EXPECT_THAT(p.flags.Usage("engine", "sum"),
+              HasSubstr("--replay=... (repeatable)"));
 }
 
 }  // namespace

@@ -17,9 +17,9 @@ TEST(IpAddressTest, Ipv4RoundTrip) {
 
 TEST(IpAddressTest, Ipv4Rejects) {
   IpBytes ip;
-  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4",
-                          "1.2.3.4 ", "1..2.3", "a.b.c.d", "1.2.3.-4",
-                          "1234.1.1.1"}) {
+  for (const char* bad :
+       {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", "1..2.3",
+        "a.b.c.d", "1.2.3.-4", "1234.1.1.1"}) {
     EXPECT_FALSE(ParseIpv4(bad, &ip)) << bad;
   }
 }
@@ -40,8 +40,8 @@ TEST(IpAddressTest, FormatsEveryIpv4OctetLikeInetNtop) {
   for (int v = 0; v < 256; ++v) {
     std::string bytes = {static_cast<char>(v), 0, static_cast<char>(255 - v),
                          10};
-    EXPECT_EQ(IpToString(bytes), std::to_string(v) + ".0." +
-                                     std::to_string(255 - v) + ".10");
+    EXPECT_EQ(IpToString(bytes),
+              std::to_string(v) + ".0." + std::to_string(255 - v) + ".10");
   }
 }
 

@@ -37,8 +37,7 @@ TEST(SyslogFramingTest, Rfc5424FullHeader) {
   EXPECT_EQ(m.app_name, "vcgnat");
   EXPECT_EQ(m.procid, "1234");
   EXPECT_EQ(m.msgid, "NAT");
-  EXPECT_EQ(m.structured_data,
-            "[origin ip=\"192.0.2.1\"][meta x=\"a\\\"]b\"]");
+  EXPECT_EQ(m.structured_data, "[origin ip=\"192.0.2.1\"][meta x=\"a\\\"]b\"]");
   EXPECT_EQ(m.message, "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1");
 }
 
@@ -106,15 +105,15 @@ TEST(SyslogFramingTest, Rfc3164SpacePaddedDayPriAndYear) {
   SyslogMessage m;
   ParseError e;
   ASSERT_TRUE(ParseSyslog("<134>Jun  7 01:02:03 host app: body",
-                          SyslogFraming::kAuto,
-                          At(Ms(2026, 6, 7, 1, 2, 0)), &m, &e));
+                          SyslogFraming::kAuto, At(Ms(2026, 6, 7, 1, 2, 0)), &m,
+                          &e));
   EXPECT_EQ(m.pri, 134);
   EXPECT_EQ(m.time_ms, Ms(2026, 6, 7, 1, 2, 3));
   EXPECT_EQ(m.message, "body");
   // Cisco-style explicit year.
   ASSERT_TRUE(ParseSyslog("Jan 01 2024 12:00:00 fw : body",
-                          SyslogFraming::kRfc3164,
-                          At(Ms(2026, 6, 7, 1, 2, 0)), &m, &e));
+                          SyslogFraming::kRfc3164, At(Ms(2026, 6, 7, 1, 2, 0)),
+                          &m, &e));
   EXPECT_EQ(m.time_ms, Ms(2024, 1, 1, 12, 0, 0));
 }
 
@@ -166,16 +165,16 @@ TEST(SyslogFramingTest, AutoWithoutHeaderIsTheBareMessage) {
   EXPECT_EQ(m.pri, 134);
   EXPECT_EQ(m.message, "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1");
   // Something month-like that is not a timestamp.
-  ASSERT_TRUE(ParseSyslog("Mar is a month", SyslogFraming::kAuto, At(0), &m,
-                          &e));
+  ASSERT_TRUE(
+      ParseSyslog("Mar is a month", SyslogFraming::kAuto, At(0), &m, &e));
   EXPECT_EQ(m.message, "Mar is a month");
 }
 
 TEST(SyslogFramingTest, ExplicitRfc3164RejectsMissingTimestamp) {
   SyslogMessage m;
   ParseError e;
-  EXPECT_FALSE(ParseSyslog("host app: body", SyslogFraming::kRfc3164, At(0),
-                           &m, &e));
+  EXPECT_FALSE(
+      ParseSyslog("host app: body", SyslogFraming::kRfc3164, At(0), &m, &e));
   EXPECT_STREQ(e.reason_class, "framing");
   EXPECT_FALSE(ParseSyslog("Jun 31 25:00:00 h a: b", SyslogFraming::kRfc3164,
                            At(0), &m, &e));

@@ -3,6 +3,8 @@
 // carry their headers, offsets are committed after outputs, and a restart
 // resumes from the committed offsets.
 
+#include "src/runtime/engine.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <cstdio>
@@ -18,7 +20,6 @@
 #include "src/common/ip_address.h"
 #include "src/kafka/embedded_broker.h"
 #include "src/kafka/topic_admin.h"
-#include "src/runtime/engine.h"
 #include "src/runtime/kafka_record_collector.h"
 #include "src/topology/topology_loader.h"
 
@@ -99,9 +100,9 @@ std::vector<Consumed> ReadAll(const std::string& bootstrap,
         const char* name;
         const void* value;
         size_t size;
-        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value,
-                                                   &size) ==
-                           RD_KAFKA_RESP_ERR_NO_ERROR;
+        for (size_t i = 0;
+             rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+             RD_KAFKA_RESP_ERR_NO_ERROR;
              ++i) {
           c.headers[name] = std::string(static_cast<const char*>(value), size);
         }
@@ -118,8 +119,7 @@ std::vector<Consumed> ReadAll(const std::string& bootstrap,
 // Committed offsets of `group` for `topic`.
 std::map<int32_t, int64_t> Committed(const std::string& bootstrap,
                                      const std::string& group,
-                                     const std::string& topic,
-                                     int partitions) {
+                                     const std::string& topic, int partitions) {
   auto consumer = NewKafkaClient(
       RD_KAFKA_CONSUMER,
       {{"bootstrap.servers", bootstrap}, {"group.id", group}}, {});
@@ -154,8 +154,7 @@ class EngineTest : public ::testing::TestWithParam<int> {
       topics.push_back({t.name, t.partitions});
     }
     ASSERT_TRUE(
-        EnsureTopics(settings_, topics, broker_.get(), absl::Seconds(10))
-            .ok());
+        EnsureTopics(settings_, topics, broker_.get(), absl::Seconds(10)).ok());
   }
 
   void Replay(const std::vector<std::string>& lines) {
@@ -189,8 +188,8 @@ std::vector<std::string> Lines(int sessions, int first_port = 1000) {
   for (int i = 0; i < sessions; ++i) {
     lines.push_back(absl::StrCat(
         "<134>1 2026-11-20T10:00:00Z cgn-1 vcgnat - - - A VRF 0 6 INT 10.0.",
-        i % 7, ".", i % 250, ":", first_port + i, " EXT 100.64.0.1:",
-        20000 + i, " DST 8.8.8.8:53 DIR OUT"));
+        i % 7, ".", i % 250, ":", first_port + i, " EXT 100.64.0.1:", 20000 + i,
+        " DST 8.8.8.8:53 DIR OUT"));
   }
   return lines;
 }
@@ -282,17 +281,17 @@ stages:
 )",
                               "t.yaml");
   ASSERT_TRUE(topology.ok()) << topology.status();
-  KafkaSettings settings = {{"bootstrap.servers",
-                             (*broker)->bootstrap_servers()}};
+  KafkaSettings settings = {
+      {"bootstrap.servers", (*broker)->bootstrap_servers()}};
   ASSERT_TRUE((*broker)->CreateTopic("dlq", 1).ok());
   auto collector = KafkaRecordCollector::Create(settings, **topology, "t");
   ASSERT_TRUE(collector.ok()) << collector.status();
 
   class HeaderOrigin : public Origin {
    public:
-    void VisitHeaders(absl::FunctionRef<void(absl::string_view,
-                                             absl::string_view)>
-                          visit) const override {
+    void VisitHeaders(
+        absl::FunctionRef<void(absl::string_view, absl::string_view)> visit)
+        const override {
       visit("collector.host", "syslog-7");
     }
   } origin;
@@ -304,11 +303,13 @@ stages:
   origin.timestamp_ms = 1700000000123;
   Record record;
   record.origin = &origin;
-  (*collector)->SendDeadLetter(record, "parse",
-                               {"invalid_value", "port 70000 > 65535"});
+  (*collector)
+      ->SendDeadLetter(record, "parse",
+                       {"invalid_value", "port 70000 > 65535"});
   ASSERT_TRUE((*collector)->Flush().ok());
 
-  std::vector<Consumed> dead = ReadAll((*broker)->bootstrap_servers(), "dlq", 1);
+  std::vector<Consumed> dead =
+      ReadAll((*broker)->bootstrap_servers(), "dlq", 1);
   ASSERT_EQ(dead.size(), 1u);
   const Consumed& d = dead[0];
   EXPECT_EQ(d.value, std::string("bad\0line", 8));

@@ -57,7 +57,8 @@ TEST(ParseStageTest, Rfc5424LineBecomesNatEvent) {
       /*timestamp_ms=*/Ms(2026, 11, 20, 10, 0, 3)));
   ASSERT_EQ(context.forwarded.size(), 1u);
   ASSERT_TRUE(context.dead_letters.empty());
-  const auto& event = static_cast<const NatEvent&>(*context.forwarded[0].message);
+  const auto& event =
+      static_cast<const NatEvent&>(*context.forwarded[0].message);
   EXPECT_EQ(event.action(), cgnat::v1::CREATE);
   EXPECT_EQ(event.mapping(), cgnat::v1::SESSION);
   EXPECT_EQ(event.device(), "cgn-7");
@@ -77,7 +78,8 @@ TEST(ParseStageTest, BareMessageUsesKafkaTimeAndConfiguredDevice) {
   parse->Process(
       context.Input("D VRF 0 INT 10.0.0.1 EXT 100.64.0.1:1024-1535", arrival));
   ASSERT_EQ(context.forwarded.size(), 1u);
-  const auto& event = static_cast<const NatEvent&>(*context.forwarded[0].message);
+  const auto& event =
+      static_cast<const NatEvent&>(*context.forwarded[0].message);
   EXPECT_EQ(event.device(), "fallback-device");
   EXPECT_EQ(event.event_time().seconds(), arrival / 1000);
   EXPECT_EQ(event.mapping(), cgnat::v1::PORT_BLOCK);
@@ -91,7 +93,8 @@ TEST(ParseStageTest, Rfc3164TimeUsesZoneAndKafkaYear) {
       "100.64.0.1",
       Ms(2026, 1, 2, 8, 5, 0)));
   ASSERT_EQ(context.forwarded.size(), 1u);
-  const auto& event = static_cast<const NatEvent&>(*context.forwarded[0].message);
+  const auto& event =
+      static_cast<const NatEvent&>(*context.forwarded[0].message);
   EXPECT_EQ(event.event_time().seconds(), Ms(2026, 1, 2, 8, 4, 5) / 1000);
   EXPECT_EQ(event.device(), "cgn-ny");
 }
@@ -122,17 +125,17 @@ TEST(SourceStageTest, DecodesTypedTopicsAndDeadLettersUndecodable) {
   RecordingContext context;
   SourceConfig config;
   config.set_topic("in");
-  auto source = Create("source", config, {"in", {}, "cgnat.v1.NatEvent"},
-                       &context);
+  auto source =
+      Create("source", config, {"in", {}, "cgnat.v1.NatEvent"}, &context);
   NatEvent event;
   event.set_action(cgnat::v1::DELETE);
   std::string wire = event.SerializeAsString();
   source->Process(context.Input(wire));
   source->Process(context.Input("\xff\xff\xff not protobuf"));
   ASSERT_EQ(context.forwarded.size(), 1u);
-  EXPECT_EQ(static_cast<const NatEvent&>(*context.forwarded[0].message)
-                .action(),
-            cgnat::v1::DELETE);
+  EXPECT_EQ(
+      static_cast<const NatEvent&>(*context.forwarded[0].message).action(),
+      cgnat::v1::DELETE);
   ASSERT_EQ(context.dead_letters.size(), 1u);
   EXPECT_EQ(context.dead_letters[0].reason_class, "decode_error");
 }
@@ -142,8 +145,8 @@ TEST(SinkStageTest, KeysByTheConfiguredFieldAsText) {
   SinkConfig config;
   config.set_topic("events");
   config.set_key("outside_ip");
-  auto sink = Create("sink", config, {"out", {"cgnat.v1.NatEvent"}, ""},
-                     &context);
+  auto sink =
+      Create("sink", config, {"out", {"cgnat.v1.NatEvent"}, ""}, &context);
   NatEvent event;
   IpBytes ip;
   ASSERT_TRUE(ParseIp("100.64.0.9", &ip));

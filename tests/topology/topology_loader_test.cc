@@ -84,8 +84,7 @@ TEST(TopologyLoaderTest, LoadsValidTopology) {
   EXPECT_EQ(t.stages[2].topics.writes, std::vector<std::string>{"events"});
   ASSERT_EQ(t.subtopologies.size(), 1u);
   EXPECT_EQ(t.subtopologies[0].partitions, 4);
-  EXPECT_EQ(t.subtopologies[0].source_topics,
-            std::vector<std::string>{"raw"});
+  EXPECT_EQ(t.subtopologies[0].source_topics, std::vector<std::string>{"raw"});
   EXPECT_EQ(t.proto.stages(1).kind(), "parse");
 }
 
@@ -104,13 +103,14 @@ TEST(TopologyLoaderTest, StagesAreOrderedTopologicallyWhateverTheFileOrder) {
 TEST(TopologyLoaderTest, UnknownTopLevelKeyHasLineAndSuggestion) {
   std::string error = ErrorOf(Replace("dead_letter_topic: dlq",
                                       "dead_letter_topic: dlq\napplicaton: x"));
-  EXPECT_THAT(error, HasSubstr("t.yaml:16:1: applicaton: unknown key "
-                               "'applicaton' (did you mean 'application_id'?)"));
+  EXPECT_THAT(error,
+              HasSubstr("t.yaml:16:1: applicaton: unknown key "
+                        "'applicaton' (did you mean 'application_id'?)"));
 }
 
 TEST(TopologyLoaderTest, UnknownKeyInStageConfigNamesThePath) {
-  std::string error = ErrorOf(Replace("      framing: rfc5424",
-                                      "      framming: rfc5424"));
+  std::string error =
+      ErrorOf(Replace("      framing: rfc5424", "      framming: rfc5424"));
   EXPECT_THAT(error, HasSubstr("t.yaml:27:7: stages[1].parse.framming: "
                                "unknown key 'framming' (did you mean "
                                "'framing'?)"));
@@ -126,10 +126,10 @@ TEST(TopologyLoaderTest, WrongTypes) {
   EXPECT_THAT(ErrorOf(Replace("threads: 3", "threads: \"3\"")),
               HasSubstr("processing.threads: expected a non-negative "
                         "integer, got the quoted text \"3\""));
-  EXPECT_THAT(ErrorOf(Replace("commit_interval: 250ms",
-                              "commit_interval: 250")),
-              HasSubstr("t.yaml:17:20: processing.commit_interval: expected "
-                        "a duration such as 5s"));
+  EXPECT_THAT(
+      ErrorOf(Replace("commit_interval: 250ms", "commit_interval: 250")),
+      HasSubstr("t.yaml:17:20: processing.commit_interval: expected "
+                "a duration such as 5s"));
   EXPECT_THAT(ErrorOf(Replace("inputs: [in]", "inputs: in")),
               HasSubstr("t.yaml:24:13: stages[1].inputs: expected a list"));
   EXPECT_THAT(ErrorOf(Replace("inputs: [in]", "inputs: in")),
@@ -194,10 +194,10 @@ TEST(TopologyLoaderTest, UndeclaredTopicAndUnknownType) {
   EXPECT_THAT(ErrorOf(Replace("      topic: raw", "      topic: rawr")),
               HasSubstr("stages[0].source.topic: topic 'rawr' is not "
                         "declared under topics"));
-  EXPECT_THAT(ErrorOf(Replace("type: cgnat.v1.NatEvent",
-                              "type: cgnat.v1.NatEvnt")),
-              HasSubstr("topics[1].type: unknown message type "
-                        "'cgnat.v1.NatEvnt'"));
+  EXPECT_THAT(
+      ErrorOf(Replace("type: cgnat.v1.NatEvent", "type: cgnat.v1.NatEvnt")),
+      HasSubstr("topics[1].type: unknown message type "
+                "'cgnat.v1.NatEvnt'"));
 }
 
 TEST(TopologyLoaderTest, ReportsEveryProblemAtOnce) {
@@ -219,8 +219,8 @@ TEST(TopologyLoaderTest, YamlSyntaxError) {
 }
 
 TEST(TopologyLoaderTest, EngineOwnedKafkaSettingsAreRejected) {
-  std::string error = ErrorOf(Replace("compression.codec: lz4",
-                                      "enable.auto.commit: \"true\""));
+  std::string error = ErrorOf(
+      Replace("compression.codec: lz4", "enable.auto.commit: \"true\""));
   EXPECT_THAT(error, HasSubstr("t.yaml:4:23: kafka[\"enable.auto.commit\"]: "
                                "'enable.auto.commit' cannot be set"));
 }

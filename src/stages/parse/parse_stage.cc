@@ -129,10 +129,10 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
     absl::TimeZone zone;
     if (!config.timezone().empty() &&
         !absl::LoadTimeZone(config.timezone(), &zone)) {
-      context.Error("timezone", absl::StrCat("unknown time zone '",
-                                             config.timezone(),
-                                             "' (use an IANA name such as "
-                                             "Europe/Berlin, or UTC)"));
+      context.Error("timezone",
+                    absl::StrCat("unknown time zone '", config.timezone(),
+                                 "' (use an IANA name such as "
+                                 "Europe/Berlin, or UTC)"));
       ok = false;
     }
     if (!ok) return std::nullopt;

@@ -79,9 +79,8 @@ class SinkStageFactory : public TypedStageFactory<SinkConfig> {
                       "key selects a message field; this topic is bytes");
         ok = false;
       } else {
-        const Descriptor* d =
-            google::protobuf::DescriptorPool::generated_pool()
-                ->FindMessageTypeByName(topic->type);
+        const Descriptor* d = google::protobuf::DescriptorPool::generated_pool()
+                                  ->FindMessageTypeByName(topic->type);
         const FieldDescriptor* f = d->FindFieldByName(config.key());
         if (f == nullptr) {
           context.Error("key", absl::StrCat(topic->type, " has no field '",

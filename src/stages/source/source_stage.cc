@@ -32,8 +32,8 @@ class SourceProcessor : public Processor {
     google::protobuf::Message* message = prototype_->New(context_->arena());
     if (!message->ParseFromArray(record.bytes.data(),
                                  static_cast<int>(record.bytes.size()))) {
-      std::string detail = absl::StrCat("value is not a valid ",
-                                        prototype_->GetTypeName());
+      std::string detail =
+          absl::StrCat("value is not a valid ", prototype_->GetTypeName());
       context_->DeadLetter(record, {"decode_error", detail});
       return;
     }
@@ -80,8 +80,9 @@ class SourceStageFactory : public TypedStageFactory<SourceConfig> {
       const auto* descriptor =
           google::protobuf::DescriptorPool::generated_pool()
               ->FindMessageTypeByName(info.output_type);
-      prototype = google::protobuf::MessageFactory::generated_factory()
-                      ->GetPrototype(descriptor);
+      prototype =
+          google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+              descriptor);
     }
     return std::make_unique<SourceProcessor>(prototype);
   }
