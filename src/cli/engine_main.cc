@@ -258,7 +258,9 @@ int Main(int argc, char** argv) {
   }
   auto topics = EnsureTopics(settings, wanted, broker.get(), absl::Seconds(30));
   if (!topics.ok()) {
-    LogError("topics are not ready").With("error", topics.status().ToString());
+    LogError("topics are not ready")
+        .With("bootstrap.servers", bootstrap)
+        .With("error", topics.status().ToString());
     return 1;
   }
 

@@ -271,6 +271,69 @@ class EngineLifecycleTest(unittest.TestCase):
         # stop, which a graceful stop closes: none expected.
         self.assertEqual(len(events), total)
 
+    def wait_for(self, predicate, timeout=90, what=""):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return
+            time.sleep(0.1)
+        self.fail("timed out waiting for " + what)
+
+    def count_outputs(self):
+        return sum(harness.end_offsets(self.broker.bootstrap,
+                                       "cgnat.events").values())
+
+    def test_second_instance_takes_over_partitions_without_loss(self):
+        first = self.write_lines("first.log", 0, 20000)
+        second = self.write_lines("second.log", 20000, 20000)
+        topology = "--topology=" + harness.runfile(RESTART_TOPOLOGY)
+        bootstrap = "--bootstrap_servers=" + self.broker.bootstrap
+        logs = [open(os.path.join(self.tmp, n), "w+")
+                for n in ("a.err", "b.err")]
+        a = subprocess.Popen([harness.ENGINE, topology, bootstrap,
+                              "--replay=cgnat.syslog=" + first],
+                             stdout=subprocess.PIPE, stderr=logs[0])
+        self.wait_for(lambda: self.count_outputs() >= 20000, what="A output")
+        b = subprocess.Popen([harness.ENGINE, topology, bootstrap],
+                             stdout=subprocess.PIPE, stderr=logs[1])
+
+        def log_of(i):
+            logs[i].seek(0)
+            return logs[i].read()
+        self.wait_for(lambda: "partitions assigned" in log_of(1),
+                      what="B assignment")
+        self.assertIn("partitions revoked", log_of(0))
+        # More input from an independent producer, after the rebalance.
+        subprocess.run(["kcat", "-P", "-b", self.broker.bootstrap, "-t",
+                        "cgnat.syslog", "-l", second], check=True,
+                       timeout=60)
+        self.wait_for(lambda: self.count_outputs() >= 40000,
+                      what="all outputs")
+        a.send_signal(signal.SIGTERM)
+        b.send_signal(signal.SIGTERM)
+        out_a, _ = a.communicate(timeout=60)
+        out_b, _ = b.communicate(timeout=60)
+        self.assertEqual((a.returncode, b.returncode), (0, 0),
+                         log_of(0) + log_of(1))
+
+        def consumed(summary):
+            for line in summary.decode().splitlines():
+                cols = line.split()
+                if cols[:2] == ["syslog", "source"]:
+                    return int(cols[2])
+            self.fail("no summary: " + summary.decode())
+        # Both instances did work; together they saw each record once.
+        self.assertGreater(consumed(out_b), 0)
+        self.assertGreater(consumed(out_a), 20000)
+        events = harness.read_topic(self.broker.bootstrap, "cgnat.events")
+        distinct = set()
+        for record in events:
+            e = E.NatEvent()
+            e.ParseFromString(record["value"])
+            distinct.add((e.inside_ip, e.inside_port))
+        self.assertEqual(len(distinct), 40000)
+        self.assertEqual(len(events), 40000)
+
     def test_invalid_topology_exits_2_with_file_and_line(self):
         bad = os.path.join(self.tmp, "bad.yaml")
         with open(bad, "w") as f:
