@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "src/cli/flags.h"
+#include "src/cli/paths.h"
 #include "src/common/log.h"
 #include "src/kafka/embedded_broker.h"
 #include "src/kafka/tcp_forwarder.h"
@@ -31,12 +32,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
-
-std::string UserPath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd != nullptr ? absl::StrCat(cwd, "/", path) : path;
-}
 
 int Main(int argc, char** argv) {
   std::vector<std::string> topologies;

@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "src/cli/flags.h"
+#include "src/cli/paths.h"
 #include "src/cli/replay.h"
 #include "src/cli/topic_printer.h"
 #include "src/common/log.h"
@@ -59,14 +60,6 @@ void InstallSignalHandlers() {
 }
 
 bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
-
-// Relative paths given by the user are relative to where they ran the
-// command, also under `bazel run` (which changes the directory).
-std::string UserPath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd != nullptr ? absl::StrCat(cwd, "/", path) : path;
-}
 
 std::string DefaultTopologyPath(const char* argv0) {
   const std::string relative = "topology/cgnat.yaml";

@@ -30,25 +30,16 @@ std::string RecordToJson(const rd_kafka_message_t* m, const std::string& type,
   }
   absl::string_view payload(static_cast<const char*>(m->payload), m->len);
   if (with_headers) {
-    rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        headers != nullptr) {
-      out.append(",\"headers\":{");
-      const char* name;
-      const void* value;
-      size_t size;
-      for (size_t i = 0;
-           rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-           RD_KAFKA_RESP_ERR_NO_ERROR;
-           ++i) {
-        if (i > 0) out.push_back(',');
-        AppendJsonString(name, &out);
-        out.push_back(':');
-        AppendJsonString(
-            absl::string_view(static_cast<const char*>(value), size), &out);
-      }
-      out.push_back('}');
-    }
+    out.append(",\"headers\":{");
+    bool first = true;
+    ForEachHeader(m, [&](const char* name, absl::string_view value) {
+      if (!first) out.push_back(',');
+      first = false;
+      AppendJsonString(name, &out);
+      out.push_back(':');
+      AppendJsonString(value, &out);
+    });
+    out.push_back('}');
   }
   out.append(",\"value\":");
   if (type == "bytes") {

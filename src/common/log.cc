@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "src/common/json_escape.h"
 
 namespace netstreams {
 namespace {
@@ -42,37 +43,6 @@ bool NeedsQuotes(absl::string_view v) {
     }
   }
   return false;
-}
-
-// JSON string body escaping; also used for quoted text values.
-void AppendEscaped(std::string* out, absl::string_view v) {
-  for (char c : v) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
 }
 
 }  // namespace
@@ -109,11 +79,11 @@ LogEvent::LogEvent(LogLevel level, absl::string_view message)
   if (format_ == LogFormat::kJson) {
     absl::StrAppend(&line_, "{\"ts\":\"", ts, "\",\"level\":\"",
                     LevelName(level), "\",\"msg\":\"");
-    AppendEscaped(&line_, message);
+    AppendJsonEscaped(message, &line_);
     line_.push_back('"');
   } else {
     absl::StrAppend(&line_, ts, " ", LevelName(level), " msg=\"");
-    AppendEscaped(&line_, message);
+    AppendJsonEscaped(message, &line_);
     line_.push_back('"');
   }
 }
@@ -151,7 +121,7 @@ LogEvent& LogEvent::With(absl::string_view key, absl::string_view value) {
   AppendKey(key);
   if (format_ == LogFormat::kJson || NeedsQuotes(value)) {
     line_.push_back('"');
-    AppendEscaped(&line_, value);
+    AppendJsonEscaped(value, &line_);
     line_.push_back('"');
   } else {
     line_.append(value.data(), value.size());

@@ -7,6 +7,7 @@
 #include "cgnat/v1/annotations.pb.h"
 #include "google/protobuf/reflection.h"
 #include "src/common/ip_address.h"
+#include "src/common/json_escape.h"
 
 namespace netstreams {
 
@@ -25,27 +26,6 @@ std::string FormatTimestampMs(int64_t epoch_ms) {
 }
 
 namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0.
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-    n = 2;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-  } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
 
 void AppendTimestamp(const Message& ts, std::string* out) {
   const auto* d = ts.GetDescriptor();
@@ -201,49 +181,7 @@ void AppendValue(const Message& m, const FieldDescriptor* f, int index,
 
 void AppendJsonString(absl::string_view text, std::string* out) {
   out->push_back('"');
-  size_t i = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    size_t n = Utf8SequenceLength(text, i);
-    if (n == 0) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
-      out->append(buf);
-      ++i;
-      continue;
-    }
-    if (n > 1) {
-      out->append(text.data() + i, n);
-      i += n;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
-    }
-    ++i;
-  }
+  AppendJsonEscaped(text, out);
   out->push_back('"');
 }
 

@@ -21,6 +21,26 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* facility,
 
 }  // namespace
 
+void ForEachHeader(const rd_kafka_message_t* message,
+                   const std::function<void(const char* name,
+                                            absl::string_view value)>& visit) {
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message, &headers) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR ||
+      headers == nullptr) {
+    return;
+  }
+  const char* name;
+  const void* value;
+  size_t size;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+       RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    visit(name, absl::string_view(static_cast<const char*>(value), size));
+  }
+}
+
 void UseEngineLogger(rd_kafka_conf_t* conf) {
   rd_kafka_conf_set_log_cb(conf, LogCallback);
 }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace netstreams {
 
@@ -46,6 +47,11 @@ absl::StatusOr<KafkaPtr> NewKafkaClient(
     rd_kafka_type_t type, const KafkaSettings& settings,
     const KafkaSettings& overrides,
     const std::function<void(rd_kafka_conf_t*)>& customize = nullptr);
+
+// Calls `visit(name, value)` for each header of a consumed message.
+void ForEachHeader(const rd_kafka_message_t* message,
+                   const std::function<void(const char* name,
+                                            absl::string_view value)>& visit);
 
 // Routes librdkafka's own log lines through the engine's logger.
 void UseEngineLogger(rd_kafka_conf_t* conf);

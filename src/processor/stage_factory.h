@@ -49,6 +49,12 @@ struct StageCreateInfo {
   std::string output_type;  // "" for sinks
 };
 
+// For kinds that read or write one topic: the declared topic named by the
+// config field `field`, or null after reporting why not.
+const TopicInfo* RequireTopic(const std::string& topic, absl::string_view field,
+                              absl::string_view kind,
+                              StageCheckContext& context);
+
 // The Kafka topics a configured stage reads from or writes to.
 struct StageTopics {
   std::vector<std::string> reads;

@@ -26,21 +26,9 @@ class KafkaOrigin final : public Origin {
   void VisitHeaders(
       absl::FunctionRef<void(absl::string_view, absl::string_view)> visit)
       const override {
-    rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(message_, &headers) !=
-            RD_KAFKA_RESP_ERR_NO_ERROR ||
-        headers == nullptr) {
-      return;
-    }
-    const char* name;
-    const void* value;
-    size_t size;
-    for (size_t i = 0;
-         rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-         RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-      visit(name, absl::string_view(static_cast<const char*>(value), size));
-    }
+    ForEachHeader(message_, [&](const char* name, absl::string_view value) {
+      visit(name, value);
+    });
   }
 
  private:
@@ -188,7 +176,7 @@ absl::Status StreamThread::Revoke(
         }
       }
     }
-    absl::Status status = CommitTasks(affected, /*sync=*/true);
+    absl::Status status = CommitTasks(affected, CommitMode::kHandOver);
     for (const TopicPartition& tp : partitions) {
       for (auto it = tasks_.begin(); it != tasks_.end();) {
         Task* task = it->second.get();
@@ -244,7 +232,8 @@ void StreamThread::Run() {
     bool interval_due =
         absl::Now() - last_commit_ >= topology_.processing.commit_interval;
     if (interval_due || (n == 0 && all_at_end) || recommit_) {
-      absl::Status status = Commit(/*sync=*/n == 0 && all_at_end);
+      absl::Status status = Commit(
+          n == 0 && all_at_end ? CommitMode::kIdle : CommitMode::kPeriodic);
       if (!status.ok()) {
         SetFailed(status);
         break;
@@ -260,7 +249,7 @@ void StreamThread::Run() {
   // thread failed (then nothing more may be committed).
   RunCommands();
   if (!failed_) {
-    absl::Status status = Commit(/*sync=*/true);
+    absl::Status status = Commit(CommitMode::kHandOver);
     if (!status.ok()) SetFailed(status);
   }
   for (auto& [key, task] : tasks_) task->Close();
@@ -321,16 +310,17 @@ void StreamThread::ProcessBatch(size_t count) {
   for (size_t i = 0; i < count; ++i) rd_kafka_message_destroy(batch_[i]);
 }
 
-absl::Status StreamThread::Commit(bool sync) {
+absl::Status StreamThread::Commit(CommitMode mode) {
   std::vector<Task*> all;
   for (auto& [key, task] : tasks_) all.push_back(task.get());
-  return CommitTasks(all, sync);
+  return CommitTasks(all, mode);
 }
 
 absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
-                                       bool sync) {
+                                       CommitMode mode) {
   last_commit_ = absl::Now();
-  bool recommit = recommit_;
+  const bool sync = mode != CommitMode::kPeriodic;
+  const bool recommit = recommit_ || mode == CommitMode::kHandOver;
   recommit_ = false;
   PartitionListPtr offsets(rd_kafka_topic_partition_list_new(8));
   std::vector<SourcePartition*> committed;

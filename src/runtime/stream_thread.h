@@ -82,8 +82,14 @@ class StreamThread {
   void RunCommands();
   void ProcessBatch(size_t count);
   SourceRef* Lookup(const rd_kafka_message_t* message);
-  absl::Status Commit(bool sync);
-  absl::Status CommitTasks(const std::vector<Task*>& tasks, bool sync);
+  // How a commit is made. kPeriodic: asynchronous, only partitions that
+  // progressed. kIdle: synchronous, only partitions that progressed.
+  // kHandOver (revocation, shutdown): synchronous, every partition the
+  // tasks have processed, so that an asynchronous commit that failed
+  // unnoticed cannot leave the next owner an older offset.
+  enum class CommitMode { kPeriodic, kIdle, kHandOver };
+  absl::Status Commit(CommitMode mode);
+  absl::Status CommitTasks(const std::vector<Task*>& tasks, CommitMode mode);
   void CloseTask(int subtopology, int32_t partition);
   void SetFailed(absl::Status status);
   static void OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,

@@ -241,6 +241,16 @@ bool YamlToProto::MapScalarField(const YAML::Node& node,
     }
     return true;
   };
+  // Integers of any width: SimpleAtoi rejects garbage, signs where the
+  // type has none, and values out of the type's range.
+  auto read_integer = [&](auto* value, absl::string_view what) {
+    if (!expect_number(what)) return false;
+    if (!absl::SimpleAtoi(text, value)) {
+      Error(node, path, absl::StrCat("expected ", what, ", got '", text, "'"));
+      return false;
+    }
+    return true;
+  };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
       repeated ? r->AddString(message, field, text)
@@ -248,50 +258,28 @@ bool YamlToProto::MapScalarField(const YAML::Node& node,
       return true;
     case FieldDescriptor::CPPTYPE_INT32: {
       int32_t v;
-      if (!expect_number("an integer")) return false;
-      if (!absl::SimpleAtoi(text, &v)) {
-        Error(node, path,
-              absl::StrCat("expected an integer, got '", text, "'"));
-        return false;
-      }
+      if (!read_integer(&v, "an integer")) return false;
       repeated ? r->AddInt32(message, field, v)
                : r->SetInt32(message, field, v);
       return true;
     }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t v;
-      if (!expect_number("an integer")) return false;
-      if (!absl::SimpleAtoi(text, &v)) {
-        Error(node, path,
-              absl::StrCat("expected an integer, got '", text, "'"));
-        return false;
-      }
+      if (!read_integer(&v, "an integer")) return false;
       repeated ? r->AddInt64(message, field, v)
                : r->SetInt64(message, field, v);
       return true;
     }
     case FieldDescriptor::CPPTYPE_UINT32: {
       uint32_t v;
-      if (!expect_number("a non-negative integer")) return false;
-      if (!absl::SimpleAtoi(text, &v)) {
-        Error(
-            node, path,
-            absl::StrCat("expected a non-negative integer, got '", text, "'"));
-        return false;
-      }
+      if (!read_integer(&v, "a non-negative integer")) return false;
       repeated ? r->AddUInt32(message, field, v)
                : r->SetUInt32(message, field, v);
       return true;
     }
     case FieldDescriptor::CPPTYPE_UINT64: {
       uint64_t v;
-      if (!expect_number("a non-negative integer")) return false;
-      if (!absl::SimpleAtoi(text, &v)) {
-        Error(
-            node, path,
-            absl::StrCat("expected a non-negative integer, got '", text, "'"));
-        return false;
-      }
+      if (!read_integer(&v, "a non-negative integer")) return false;
       repeated ? r->AddUInt64(message, field, v)
                : r->SetUInt64(message, field, v);
       return true;

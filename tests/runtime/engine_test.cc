@@ -95,18 +95,9 @@ std::vector<Consumed> ReadAll(const std::string& bootstrap,
       c.offset = m->offset;
       rd_kafka_timestamp_type_t type;
       c.timestamp = rd_kafka_message_timestamp(m, &type);
-      rd_kafka_headers_t* headers = nullptr;
-      if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const char* name;
-        const void* value;
-        size_t size;
-        for (size_t i = 0;
-             rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-             RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-          c.headers[name] = std::string(static_cast<const char*>(value), size);
-        }
-      }
+      ForEachHeader(m, [&](const char* name, absl::string_view value) {
+        c.headers[name] = std::string(value);
+      });
       out.push_back(c);
       if (m->offset + 1 >= ends[m->partition]) ends.erase(m->partition);
     }

@@ -54,16 +54,9 @@ class SinkStageFactory : public TypedStageFactory<SinkConfig> {
  protected:
   std::optional<std::string> CheckTyped(
       const SinkConfig& config, StageCheckContext& context) const override {
-    if (config.topic().empty()) {
-      context.Error("", "sink needs a topic");
-      return std::nullopt;
-    }
-    const TopicInfo* topic = context.FindTopic(config.topic());
-    if (topic == nullptr) {
-      context.Error("topic", absl::StrCat("topic '", config.topic(),
-                                          "' is not declared under topics"));
-      return std::nullopt;
-    }
+    const TopicInfo* topic =
+        RequireTopic(config.topic(), "topic", "sink", context);
+    if (topic == nullptr) return std::nullopt;
     bool ok = true;
     for (const std::string& type : context.input_types()) {
       if (type != topic->type) {

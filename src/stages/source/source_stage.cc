@@ -56,16 +56,9 @@ class SourceStageFactory : public TypedStageFactory<SourceConfig> {
  protected:
   std::optional<std::string> CheckTyped(
       const SourceConfig& config, StageCheckContext& context) const override {
-    if (config.topic().empty()) {
-      context.Error("", "source needs a topic");
-      return std::nullopt;
-    }
-    const TopicInfo* topic = context.FindTopic(config.topic());
-    if (topic == nullptr) {
-      context.Error("topic", absl::StrCat("topic '", config.topic(),
-                                          "' is not declared under topics"));
-      return std::nullopt;
-    }
+    const TopicInfo* topic =
+        RequireTopic(config.topic(), "topic", "source", context);
+    if (topic == nullptr) return std::nullopt;
     return topic->type;
   }
 
