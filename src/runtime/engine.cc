@@ -77,7 +77,9 @@ void Engine::HandleRebalance(rd_kafka_resp_err_t err,
       rd_kafka_assign(consumer_.get(), partitions);
     }
     assigned_once_ = true;
+    between_revoke_and_assign_ = false;
   } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    between_revoke_and_assign_ = !cooperative;
     absl::Status status = RevokePartitions(partitions);
     if (!status.ok()) Fail(status);
     if (cooperative) {
@@ -258,7 +260,7 @@ absl::Status Engine::Run() {
           .With("group", topology_.application_id);
       next_wait_log = absl::Now() + absl::Seconds(5);
     }
-    if (options_.until_idle && assigned_once_) {
+    if (options_.until_idle && assigned_once_ && !between_revoke_and_assign_) {
       bool idle = true;
       for (const auto& t : threads_) idle = idle && t->idle();
       if (idle) {

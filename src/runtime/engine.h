@@ -70,6 +70,9 @@ class Engine {
   std::map<std::pair<int, int32_t>, int> task_owner_;
   std::map<TopicPartition, int> assigned_;
   bool assigned_once_ = false;
+  // Between an eager revocation and the assignment that follows, threads
+  // have no tasks and look idle; they are not.
+  bool between_revoke_and_assign_ = false;
   bool shutting_down_ = false;
   absl::Status failure_;
   std::atomic<bool> fatal_{false};
