@@ -1,0 +1,189 @@
+#include "state/rocksdb_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+namespace netstreams {
+namespace {
+
+// User keys live under kData; the checkpoint under kMeta, outside every
+// range a user can scan.
+constexpr char kData = '\x01';
+constexpr char kDataEnd = '\x02';
+constexpr char kCheckpointKey[] = "\x00checkpoint";
+constexpr size_t kCheckpointKeySize = sizeof(kCheckpointKey) - 1;
+
+absl::Status ToStatus(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+class RocksIterator : public KeyValueIterator {
+ public:
+  RocksIterator(std::unique_ptr<rocksdb::Iterator> it, std::string from,
+                std::string to)
+      : from_(std::move(from)), to_(std::move(to)), it_(std::move(it)) {
+    it_->Seek(from_);
+  }
+  bool Valid() const override {
+    return it_->Valid() && it_->key().compare(rocksdb::Slice(to_)) < 0;
+  }
+  absl::string_view key() const override {
+    rocksdb::Slice k = it_->key();
+    return absl::string_view(k.data() + 1, k.size() - 1);
+  }
+  absl::string_view value() const override {
+    rocksdb::Slice v = it_->value();
+    return absl::string_view(v.data(), v.size());
+  }
+  void Next() override { it_->Next(); }
+  absl::Status status() const override {
+    return ToStatus(it_->status(), "iterating");
+  }
+
+ private:
+  std::string from_;
+  std::string to_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
+    const std::string& path, const std::string& name, StoreMemory* memory) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.write_buffer_manager = memory->write_buffers();
+  options.write_buffer_size = 16 << 20;
+  options.max_write_buffer_number = 3;
+  options.max_background_jobs = 2;
+  options.max_open_files = 256;
+  options.info_log_level = rocksdb::WARN_LEVEL;
+  options.keep_log_file_num = 2;
+  options.max_log_file_size = 1 << 20;
+  options.compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = memory->block_cache();
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
+  if (!s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot open state store ", name, " at ", path, ": ", s.ToString(),
+        s.IsIOError() ? " (is another engine using this state_dir?)" : ""));
+  }
+  std::unique_ptr<RocksDbStore> store(new RocksDbStore());
+  store->name_ = name;
+  store->path_ = path;
+  store->db_.reset(db);
+  store->memory_ = memory;
+  memory->Register(db);
+  store->batch_ = std::make_unique<rocksdb::WriteBatchWithIndex>(
+      rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  return store;
+}
+
+RocksDbStore::~RocksDbStore() {
+  batch_.reset();
+  if (db_ != nullptr) {
+    memory_->Unregister(db_.get());
+    db_->Close();
+  }
+}
+
+absl::Status RocksDbStore::Destroy(const std::string& path) {
+  rocksdb::Options options;
+  return ToStatus(rocksdb::DestroyDB(path, options), "deleting state store");
+}
+
+const std::string& RocksDbStore::DataKey(absl::string_view key) {
+  key_buffer_.clear();
+  key_buffer_.push_back(kData);
+  key_buffer_.append(key.data(), key.size());
+  return key_buffer_;
+}
+
+absl::StatusOr<bool> RocksDbStore::Get(absl::string_view key,
+                                       std::string* value) {
+  rocksdb::Status s = batch_->GetFromBatchAndDB(
+      db_.get(), rocksdb::ReadOptions(), DataKey(key), value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return ToStatus(s, "reading state");
+  return true;
+}
+
+absl::Status RocksDbStore::Put(absl::string_view key,
+                               absl::string_view value) {
+  ++pending_;
+  return ToStatus(batch_->Put(DataKey(key), rocksdb::Slice(value.data(),
+                                                           value.size())),
+                  "writing state");
+}
+
+absl::Status RocksDbStore::Delete(absl::string_view key) {
+  ++pending_;
+  return ToStatus(batch_->Delete(DataKey(key)), "deleting state");
+}
+
+std::unique_ptr<KeyValueIterator> RocksDbStore::Range(absl::string_view from,
+                                                      absl::string_view to) {
+  std::string lower = absl::StrCat(absl::string_view(&kData, 1), from);
+  std::string upper = to.empty()
+                          ? std::string(1, kDataEnd)
+                          : absl::StrCat(absl::string_view(&kData, 1), to);
+  std::unique_ptr<rocksdb::Iterator> base(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> merged(
+      batch_->NewIteratorWithBase(base.release()));
+  return std::make_unique<RocksIterator>(std::move(merged), std::move(lower),
+                                         std::move(upper));
+}
+
+uint64_t RocksDbStore::ApproximateEntries() {
+  uint64_t n = 0;
+  db_->GetIntProperty("rocksdb.estimate-num-keys", &n);
+  return n;
+}
+
+absl::Status RocksDbStore::Commit(const Checkpoint& checkpoint) {
+  std::string encoded = checkpoint.SerializeAsString();
+  rocksdb::Status s =
+      batch_->Put(rocksdb::Slice(kCheckpointKey, kCheckpointKeySize), encoded);
+  if (!s.ok()) return ToStatus(s, "writing checkpoint");
+  rocksdb::WriteOptions options;
+  options.sync = false;
+  s = db_->Write(options, batch_->GetWriteBatch());
+  if (!s.ok()) return ToStatus(s, "committing state");
+  batch_->Clear();
+  pending_ = 0;
+  memory_->Enforce();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Checkpoint>> RocksDbStore::ReadCheckpoint() {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(),
+               rocksdb::Slice(kCheckpointKey, kCheckpointKeySize), &value);
+  if (s.IsNotFound()) return std::optional<Checkpoint>();
+  if (!s.ok()) return ToStatus(s, "reading checkpoint");
+  Checkpoint checkpoint;
+  if (!checkpoint.ParseFromString(value)) {
+    return absl::DataLossError(
+        absl::StrCat("state store ", name_, ": corrupt checkpoint"));
+  }
+  return std::optional<Checkpoint>(checkpoint);
+}
+
+size_t RocksDbStore::PendingWrites() const { return pending_; }
+
+}  // namespace netstreams
