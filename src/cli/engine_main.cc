@@ -245,11 +245,8 @@ int Main(int argc, char** argv) {
   }
   settings["bootstrap.servers"] = bootstrap;
 
-  std::vector<TopicSpec> wanted;
-  for (const TopicInfo& t : topo.topics) {
-    wanted.push_back({t.name, t.partitions});
-  }
-  auto topics = EnsureTopics(settings, wanted, broker.get(), absl::Seconds(30));
+  auto topics = EnsureTopics(settings, TopicsToCreate(topo), broker.get(),
+                             absl::Seconds(30));
   if (!topics.ok()) {
     LogError("topics are not ready")
         .With("bootstrap.servers", bootstrap)

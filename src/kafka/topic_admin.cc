@@ -46,6 +46,9 @@ absl::Status CreateWithAdminApi(rd_kafka_t* client,
       for (auto* n : new_topics) rd_kafka_NewTopic_destroy(n);
       return absl::InvalidArgumentError(err);
     }
+    for (const auto& [key, value] : t.configs) {
+      rd_kafka_NewTopic_set_config(nt, key.c_str(), value.c_str());
+    }
     new_topics.push_back(nt);
   }
   KafkaQueuePtr queue(rd_kafka_queue_new(client));

@@ -19,6 +19,8 @@ namespace netstreams {
 struct TopicSpec {
   std::string name;
   int partitions = 1;
+  // Topic configs used when the engine creates it (cleanup.policy, ...).
+  std::map<std::string, std::string> configs;
 };
 
 // Returns topic name -> partition count for every wanted topic.

@@ -9,10 +9,13 @@
 #define NETSTREAMS_SRC_PROCESSOR_PROCESSOR_CONTEXT_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "absl/strings/string_view.h"
+#include "src/processor/counter.h"
 #include "src/processor/record.h"
 #include "src/processor/record_collector.h"
+#include "state/key_value_store.h"
 
 namespace google {
 namespace protobuf {
@@ -27,6 +30,14 @@ namespace netstreams {
 struct DeadLetterReason {
   absl::string_view reason_class;  // e.g. "unrecognized_format"
   absl::string_view detail;        // e.g. "expected 'VRF' at column 3"
+};
+
+enum class PunctuationType {
+  // Fires as stream time (the largest record timestamp the task has seen)
+  // passes each due time; deterministic for a given input.
+  kStreamTime,
+  // Fires on the wall clock, between batches, even without input.
+  kWallClock,
 };
 
 class ProcessorContext {
@@ -50,6 +61,19 @@ class ProcessorContext {
   // reset after every batch: a message that must outlive the batch is
   // copied.
   virtual google::protobuf::Arena* arena() = 0;
+
+  // The state store `name` this stage's factory declared (Stores()), or
+  // null. Its writes are made durable with each commit.
+  virtual KeyValueStore* GetStore(absl::string_view name) = 0;
+
+  // Calls `callback(now_ms)` every `interval_ms` of stream time or wall
+  // time. Callbacks run on the task's thread, between records.
+  virtual void Schedule(int64_t interval_ms, PunctuationType type,
+                        std::function<void(int64_t now_ms)> callback) = 0;
+
+  // A named counter of this stage ("closed", "duplicate", ...), summed over
+  // tasks in the summary and the metrics. Valid while the context lives.
+  virtual Counter* GetCounter(absl::string_view name) = 0;
 
   virtual absl::string_view stage_name() const = 0;
   // "<sub-topology>_<partition>", as Kafka Streams names tasks.

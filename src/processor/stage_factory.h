@@ -26,6 +26,11 @@ struct TopicInfo {
   std::string name;
   int partitions = 0;
   std::string type;
+  // Created by the engine for the topology's own use (repartition and
+  // changelog topics), not declared in the file.
+  bool internal = false;
+  // Changelogs: created with cleanup.policy=compact.
+  bool compacted = false;
 };
 
 // What a kind's Check() sees of the topology around one stage.
@@ -47,6 +52,21 @@ struct StageCreateInfo {
   std::string stage_name;
   std::vector<std::string> input_types;
   std::string output_type;  // "" for sinks
+  // For repartition stages: the internal topic to write.
+  std::string repartition_topic;
+};
+
+// A state store a stage keeps per task.
+struct StoreSpec {
+  std::string name;
+  // Change-logged to <application>-<name>-changelog and restored from it.
+  bool logged = true;
+};
+
+// What a repartition stage re-keys by.
+struct Repartitioning {
+  std::vector<std::string> key_by;
+  int partitions = 0;  // 0: as many as upstream
 };
 
 // For kinds that read or write one topic: the declared topic named by the
@@ -64,9 +84,10 @@ struct StageTopics {
 class StageFactory {
  public:
   enum class Shape {
-    kSource,     // no inputs; reads topics
-    kProcessor,  // inputs and outputs
-    kSink,       // inputs; writes topics; no stage may consume it
+    kSource,       // no inputs; reads topics
+    kProcessor,    // inputs and outputs
+    kSink,         // inputs; writes topics; no stage may consume it
+    kRepartition,  // re-keys through an internal topic (see Repartition())
   };
 
   virtual ~StageFactory() = default;
@@ -86,6 +107,29 @@ class StageFactory {
 
   virtual StageTopics Topics(const google::protobuf::Message& config) const {
     return {};
+  }
+
+  // The state stores of one task of this stage.
+  virtual std::vector<StoreSpec> Stores(const google::protobuf::Message& config,
+                                        absl::string_view stage_name) const {
+    return {};
+  }
+
+  // Stateful kinds: the fields that decide which records share state. The
+  // stage's input must be partitioned by a subset of them (the loader
+  // demands a repartition stage otherwise).
+  virtual std::vector<std::string> KeyFields(
+      const google::protobuf::Message& config) const {
+    return {};
+  }
+
+  // Whether the output keeps the input's partitioning.
+  virtual bool PreservesPartitioning() const { return true; }
+
+  // kRepartition kinds: what they re-key by.
+  virtual std::optional<Repartitioning> Repartition(
+      const google::protobuf::Message& config) const {
+    return std::nullopt;
   }
 
   // Creates the processor of one task. Only called with a configuration
@@ -109,6 +153,18 @@ class TypedStageFactory : public StageFactory {
   StageTopics Topics(const google::protobuf::Message& config) const final {
     return TopicsTyped(static_cast<const Config&>(config));
   }
+  std::vector<StoreSpec> Stores(const google::protobuf::Message& config,
+                                absl::string_view stage_name) const final {
+    return StoresTyped(static_cast<const Config&>(config), stage_name);
+  }
+  std::vector<std::string> KeyFields(
+      const google::protobuf::Message& config) const final {
+    return KeyFieldsTyped(static_cast<const Config&>(config));
+  }
+  std::optional<Repartitioning> Repartition(
+      const google::protobuf::Message& config) const final {
+    return RepartitionTyped(static_cast<const Config&>(config));
+  }
   std::unique_ptr<Processor> Create(const google::protobuf::Message& config,
                                     const StageCreateInfo& info) const final {
     return CreateTyped(static_cast<const Config&>(config), info);
@@ -118,6 +174,17 @@ class TypedStageFactory : public StageFactory {
   virtual std::optional<std::string> CheckTyped(
       const Config& config, StageCheckContext& context) const = 0;
   virtual StageTopics TopicsTyped(const Config& config) const { return {}; }
+  virtual std::vector<StoreSpec> StoresTyped(
+      const Config& config, absl::string_view stage_name) const {
+    return {};
+  }
+  virtual std::vector<std::string> KeyFieldsTyped(const Config& config) const {
+    return {};
+  }
+  virtual std::optional<Repartitioning> RepartitionTyped(
+      const Config& config) const {
+    return std::nullopt;
+  }
   virtual std::unique_ptr<Processor> CreateTyped(
       const Config& config, const StageCreateInfo& info) const = 0;
 };

@@ -10,6 +10,16 @@
 
 namespace netstreams {
 
+std::vector<TopicSpec> TopicsToCreate(const LoadedTopology& topology) {
+  std::vector<TopicSpec> out;
+  for (const TopicInfo& t : topology.topics) {
+    TopicSpec spec{t.name, t.partitions, {}};
+    if (t.compacted) spec.configs["cleanup.policy"] = "compact";
+    out.push_back(spec);
+  }
+  return out;
+}
+
 Engine::Engine(const LoadedTopology& topology, EngineOptions options)
     : topology_(topology),
       options_(std::move(options)),
@@ -203,9 +213,14 @@ absl::Status Engine::Run() {
   consumer_ = std::move(*consumer);
   rd_kafka_poll_set_consumer(consumer_.get());
 
+  store_memory_ = std::make_unique<StoreMemory>(
+      static_cast<size_t>(topology_.processing.state_memory_mb) << 20);
+  const std::string state_dir = absl::StrCat(
+      topology_.processing.state_dir, "/", topology_.application_id);
   for (int i = 0; i < topology_.processing.threads; ++i) {
-    auto thread = std::make_unique<StreamThread>(i, topology_, consumer_.get(),
-                                                 stats_.get());
+    auto thread = std::make_unique<StreamThread>(
+        i, topology_, consumer_.get(), stats_.get(), store_memory_.get(),
+        state_dir);
     absl::Status status = thread->Start(settings);
     if (!status.ok()) return status;
     threads_.push_back(std::move(thread));
@@ -263,7 +278,7 @@ absl::Status Engine::Run() {
     if (options_.until_idle && assigned_once_ && !between_revoke_and_assign_) {
       bool idle = true;
       for (const auto& t : threads_) idle = idle && t->idle();
-      if (idle) {
+      if (idle && AssignedPartitionsDrained()) {
         LogInfo("input drained; outputs flushed and offsets committed");
         break;
       }
@@ -272,6 +287,37 @@ absl::Status Engine::Run() {
   Shutdown();
   elapsed_ = absl::Now() - start;
   return failure_;
+}
+
+bool Engine::AssignedPartitionsDrained() {
+  if (assigned_.empty()) return true;
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(
+      static_cast<int>(assigned_.size())));
+  for (const auto& [tp, thread] : assigned_) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(),
+                                      tp.partition);
+  }
+  if (rd_kafka_position(consumer_.get(), list.get()) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& e = list->elems[i];
+    int64_t low = 0, high = 0;
+    if (rd_kafka_query_watermark_offsets(consumer_.get(), e.topic,
+                                         e.partition, &low, &high,
+                                         5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return false;
+    }
+    // No position yet means nothing was fetched: drained only if empty.
+    int64_t position = e.offset >= 0 ? e.offset : low;
+    if (position < high) return false;
+  }
+  return true;
+}
+
+size_t Engine::state_memory_bytes() const {
+  return store_memory_ != nullptr ? store_memory_->UsageBytes() : 0;
 }
 
 void Engine::Shutdown() {

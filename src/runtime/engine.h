@@ -18,11 +18,17 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "src/kafka/client.h"
+#include "src/kafka/topic_admin.h"
 #include "src/runtime/engine_stats.h"
 #include "src/runtime/stream_thread.h"
 #include "src/topology/loaded_topology.h"
+#include "state/store_memory.h"
 
 namespace netstreams {
+
+// Every topic the topology needs, internal ones included, as topic
+// administration creates them (changelogs compacted).
+std::vector<TopicSpec> TopicsToCreate(const LoadedTopology& topology);
 
 struct EngineOptions {
   // Client settings applied over the topology's `kafka` block (e.g. the
@@ -45,6 +51,8 @@ class Engine {
   absl::Status Run();
 
   const EngineStats& stats() const { return *stats_; }
+  // RocksDB memory in use (block cache and memtables), bytes.
+  size_t state_memory_bytes() const;
   absl::Duration elapsed() const { return elapsed_; }
 
  private:
@@ -58,12 +66,17 @@ class Engine {
   absl::Status AssignPartitions(rd_kafka_topic_partition_list_t* partitions);
   absl::Status RevokePartitions(rd_kafka_topic_partition_list_t* partitions);
   int SubtopologyOf(const std::string& topic) const;
+  // Whether every assigned partition's consumer position has reached its
+  // high watermark: records produced by this process to its own internal
+  // topics (repartitions) count as input that is not drained yet.
+  bool AssignedPartitionsDrained();
   void Fail(absl::Status status);
   void Shutdown();
 
   const LoadedTopology& topology_;
   EngineOptions options_;
   std::unique_ptr<EngineStats> stats_;
+  std::unique_ptr<StoreMemory> store_memory_;
   KafkaPtr consumer_;
   std::vector<std::unique_ptr<StreamThread>> threads_;
   // Task (sub-topology, partition) -> owning thread index.

@@ -9,32 +9,21 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "src/processor/counter.h"
 
 namespace netstreams {
 
-// A counter with one writer; readable from any thread.
-class SingleWriterCounter {
- public:
-  void Add(uint64_t n = 1) {
-    value_.store(value_.load(std::memory_order_relaxed) + n,
-                 std::memory_order_relaxed);
-  }
-  uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<uint64_t> value_{0};
-};
-
 struct alignas(64) StageSlot {
-  SingleWriterCounter in;
-  SingleWriterCounter out;
-  SingleWriterCounter dead_lettered;
+  Counter in;
+  Counter out;
+  Counter dead_lettered;
 };
 
 struct StageTotals {
@@ -46,12 +35,26 @@ struct StageTotals {
 class EngineStats {
  public:
   EngineStats(int stages, int threads)
-      : stages_(stages), slots_(static_cast<size_t>(stages) * threads) {}
+      : stages_(stages),
+        slots_(static_cast<size_t>(stages) * threads),
+        threads_(threads) {}
 
   StageSlot& slot(int thread, int stage) {
     return slots_[static_cast<size_t>(thread) * stages_ + stage];
   }
   StageTotals Totals(int stage) const;
+
+  // A stage's named counter ("closed", ...) for one thread; registered on
+  // first use (cold path), then incremented lock-free by that thread.
+  Counter* NamedCounter(int thread, absl::string_view stage,
+                        absl::string_view name);
+  // Totals of the named counters by (stage, name).
+  std::map<std::pair<std::string, std::string>, uint64_t> NamedTotals() const;
+
+  // State restoration totals (changelog records read, seconds spent).
+  void AddRestore(uint64_t records, double seconds);
+  uint64_t restored_records() const { return restored_records_.load(); }
+  double restore_seconds() const;
 
   // Dead letters by (stage, reason class); cold path, locked.
   void CountDeadLetter(absl::string_view stage, absl::string_view reason);
@@ -60,6 +63,13 @@ class EngineStats {
  private:
   int stages_;
   std::vector<StageSlot> slots_;
+  int threads_;
+  mutable std::mutex named_mu_;
+  std::map<std::pair<std::string, std::string>,
+           std::unique_ptr<Counter[]>>
+      named_;
+  std::atomic<uint64_t> restored_records_{0};
+  std::atomic<uint64_t> restore_micros_{0};
   mutable std::mutex dead_mu_;
   std::map<std::pair<std::string, std::string>, uint64_t> dead_letters_;
 };

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
+#include "absl/time/clock.h"
 #include "src/common/log.h"
 
 namespace netstreams {
@@ -22,8 +23,10 @@ KafkaRecordCollector::Create(const KafkaSettings& settings,
           // Same key -> same partition as Java clients and Kafka Streams.
           {"partitioner", "murmur2_random"},
           // Successful deliveries are confirmed by Flush(); only failures
-          // need a report.
-          {"delivery.report.only.error", "true"},
+          // need a report, unless state stores need their changelog
+          // offsets for checkpoints.
+          {"delivery.report.only.error",
+           topology.stores.empty() ? "true" : "false"},
           {"queue.buffering.max.messages", "500000"},
       },
       [self](rd_kafka_conf_t* conf) {
@@ -52,7 +55,14 @@ KafkaRecordCollector::~KafkaRecordCollector() {
 void KafkaRecordCollector::OnDelivery(rd_kafka_t* rk,
                                       const rd_kafka_message_t* message,
                                       void* opaque) {
-  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Changelog records carry the address of their store's acked offset.
+    if (message->_private != nullptr) {
+      auto* acked = static_cast<int64_t*>(message->_private);
+      if (message->offset > *acked) *acked = message->offset;
+    }
+    return;
+  }
   auto* self = static_cast<KafkaRecordCollector*>(opaque);
   self->Fail(absl::UnavailableError(
       absl::StrCat("delivery to topic ", rd_kafka_topic_name(message->rkt),
@@ -89,25 +99,32 @@ absl::StatusOr<TopicId> KafkaRecordCollector::ResolveTopic(
 }
 
 void KafkaRecordCollector::Produce(rd_kafka_topic_t* topic,
-                                   absl::string_view key,
-                                   absl::string_view value,
+                                   int32_t partition, absl::string_view key,
+                                   const absl::string_view* value,
                                    int64_t timestamp_ms,
-                                   rd_kafka_headers_t* headers) {
+                                   rd_kafka_headers_t* headers,
+                                   void* opaque) {
+  // A null value is a tombstone (a deleted key in a compacted changelog).
+  void* payload =
+      value != nullptr ? const_cast<char*>(value->data()) : nullptr;
+  size_t size = value != nullptr ? value->size() : 0;
   while (true) {
     rd_kafka_resp_err_t err;
     if (headers != nullptr) {
       err = rd_kafka_producev(
           producer_.get(), RD_KAFKA_V_RKT(topic),
+          RD_KAFKA_V_PARTITION(partition),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+          RD_KAFKA_V_VALUE(payload, size),
           RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
           RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(headers),
-          RD_KAFKA_V_END);
+          RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
     } else {
       err = rd_kafka_producev(
           producer_.get(), RD_KAFKA_V_RKT(topic),
+          RD_KAFKA_V_PARTITION(partition),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+          RD_KAFKA_V_VALUE(payload, size),
           RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
           RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_END);
     }
@@ -138,7 +155,8 @@ void KafkaRecordCollector::Send(TopicId topic, absl::string_view key,
         reinterpret_cast<uint8_t*>(&buffer_[0]));
     value = buffer_;
   }
-  Produce(topics_[topic.index].get(), key, value, record.timestamp_ms, nullptr);
+  Produce(topics_[topic.index].get(), RD_KAFKA_PARTITION_UA, key, &value,
+          record.timestamp_ms, nullptr, nullptr);
 }
 
 void KafkaRecordCollector::SendDeadLetter(const Record& record,
@@ -161,8 +179,20 @@ void KafkaRecordCollector::SendDeadLetter(const Record& record,
     rd_kafka_header_add(headers, name.data(), static_cast<ssize_t>(name.size()),
                         value.data(), static_cast<ssize_t>(value.size()));
   });
-  Produce(dead_letter_topic_, origin.key, origin.value, origin.timestamp_ms,
-          headers);
+  Produce(dead_letter_topic_, RD_KAFKA_PARTITION_UA, origin.key,
+          &origin.value, origin.timestamp_ms, headers, nullptr);
+}
+
+void KafkaRecordCollector::SendChangelog(TopicId topic, int32_t partition,
+                                         absl::string_view key,
+                                         const absl::string_view* value,
+                                         absl::string_view tag,
+                                         int64_t* acked_offset) {
+  rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
+  rd_kafka_header_add(headers, kChangelogTagHeader, -1, tag.data(),
+                      static_cast<ssize_t>(tag.size()));
+  Produce(topics_[topic.index].get(), partition, key, value,
+          absl::ToUnixMillis(absl::Now()), headers, acked_offset);
 }
 
 void KafkaRecordCollector::Poll() { rd_kafka_poll(producer_.get(), 0); }

@@ -21,8 +21,14 @@
 
 namespace netstreams {
 
+// The changelog header with the input offsets at which a write becomes
+// part of the committed state (comma-separated, in the task's source
+// order).
+inline constexpr char kChangelogTagHeader[] = "netstreams.input_offsets";
+
 class KafkaRecordCollector final : public RecordCollector,
-                                   public DeadLetterSink {
+                                   public DeadLetterSink,
+                                   public ChangelogSink {
  public:
   static absl::StatusOr<std::unique_ptr<KafkaRecordCollector>> Create(
       const KafkaSettings& settings, const LoadedTopology& topology,
@@ -34,6 +40,9 @@ class KafkaRecordCollector final : public RecordCollector,
             const Record& record) override;
   void SendDeadLetter(const Record& record, absl::string_view stage,
                       const DeadLetterReason& reason) override;
+  void SendChangelog(TopicId topic, int32_t partition, absl::string_view key,
+                     const absl::string_view* value, absl::string_view tag,
+                     int64_t* acked_offset) override;
 
   // Serves delivery reports without blocking.
   void Poll();
@@ -50,9 +59,10 @@ class KafkaRecordCollector final : public RecordCollector,
       : topology_(topology) {}
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message,
                          void* opaque);
-  void Produce(rd_kafka_topic_t* topic, absl::string_view key,
-               absl::string_view value, int64_t timestamp_ms,
-               rd_kafka_headers_t* headers);
+  void Produce(rd_kafka_topic_t* topic, int32_t partition,
+               absl::string_view key, const absl::string_view* value,
+               int64_t timestamp_ms, rd_kafka_headers_t* headers,
+               void* opaque);
   void Fail(absl::Status status);
 
   const LoadedTopology& topology_;

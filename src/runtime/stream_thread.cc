@@ -40,8 +40,14 @@ constexpr size_t kArenaBlockBytes = 1 << 20;
 }  // namespace
 
 StreamThread::StreamThread(int index, const LoadedTopology& topology,
-                           rd_kafka_t* consumer, EngineStats* stats)
-    : index_(index), topology_(topology), consumer_(consumer), stats_(stats) {}
+                           rd_kafka_t* consumer, EngineStats* stats,
+                           StoreMemory* store_memory, std::string state_dir)
+    : index_(index),
+      topology_(topology),
+      consumer_(consumer),
+      stats_(stats),
+      store_memory_(store_memory),
+      state_dir_(std::move(state_dir)) {}
 
 StreamThread::~StreamThread() {
   Stop();
@@ -55,6 +61,16 @@ absl::Status StreamThread::Start(const KafkaSettings& settings) {
       absl::StrCat(topology_.application_id, "-thread-", index_, "-producer"));
   if (!collector.ok()) return collector.status();
   collector_ = std::move(*collector);
+  bool logged = false;
+  for (const StoreInfo& store : topology_.stores) logged |= store.logged;
+  if (logged) {
+    auto restorer = ChangelogRestorer::Create(
+        settings,
+        absl::StrCat(topology_.application_id, "-thread-", index_, "-restore"),
+        stats_);
+    if (!restorer.ok()) return restorer.status();
+    restorer_ = std::move(*restorer);
+  }
   queue_.reset(rd_kafka_queue_new(consumer_));
   arena_block_.resize(kArenaBlockBytes);
   google::protobuf::ArenaOptions options;
@@ -139,8 +155,11 @@ absl::Status StreamThread::Assign(
         TaskServices services;
         services.collector = collector_.get();
         services.dead_letters = collector_.get();
+        services.changelog = collector_.get();
         services.arena = arena_.get();
         services.stats = stats_;
+        services.store_memory = store_memory_;
+        services.state_dir = state_dir_;
         services.thread_index = index_;
         auto task =
             std::make_unique<Task>(topology_, sub, tp.partition, services);
@@ -212,6 +231,11 @@ void StreamThread::Stop() {
 void StreamThread::Run() {
   while (!stop_ && !failed_) {
     RunCommands();
+    absl::Status restored = RestorePending();
+    if (!restored.ok()) {
+      SetFailed(restored);
+      break;
+    }
     ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 100, batch_.data(),
                                              batch_.size());
     if (n < 0) {
@@ -220,6 +244,9 @@ void StreamThread::Run() {
       break;
     }
     ProcessBatch(static_cast<size_t>(n));
+    int64_t now_ms = absl::ToUnixMillis(absl::Now());
+    for (auto& [key, task] : tasks_) task->PunctuateWallClock(now_ms);
+    arena_->Reset();
     collector_->Poll();
     if (!collector_->status().ok()) {
       SetFailed(collector_->status());
@@ -310,6 +337,32 @@ void StreamThread::ProcessBatch(size_t count) {
   for (size_t i = 0; i < count; ++i) rd_kafka_message_destroy(batch_[i]);
 }
 
+absl::Status StreamThread::RestorePending() {
+  for (auto& [key, task] : tasks_) {
+    if (!task->needs_restore()) continue;
+    PartitionListPtr list(rd_kafka_topic_partition_list_new(
+        static_cast<int>(task->sources().size())));
+    for (const SourcePartition& sp : task->sources()) {
+      rd_kafka_topic_partition_list_add(list.get(), sp.topic.c_str(),
+                                        sp.partition);
+    }
+    rd_kafka_resp_err_t err = rd_kafka_committed(consumer_, list.get(), 30000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot read committed offsets of task ", task->id(),
+                       ": ", rd_kafka_err2str(err)));
+    }
+    std::vector<int64_t> resume;
+    for (int i = 0; i < list->cnt; ++i) {
+      resume.push_back(list->elems[i].offset >= 0 ? list->elems[i].offset
+                                                  : -1);
+    }
+    absl::Status status = restorer_->RestoreTask(*task, resume);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status StreamThread::Commit(CommitMode mode) {
   std::vector<Task*> all;
   for (auto& [key, task] : tasks_) all.push_back(task.get());
@@ -319,6 +372,12 @@ absl::Status StreamThread::Commit(CommitMode mode) {
 absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
                                        CommitMode mode) {
   last_commit_ = absl::Now();
+  // State first: the stores' cached changes go to their changelogs (and
+  // RocksDB's pending batch) so that the flush below covers them too.
+  for (Task* task : tasks) {
+    absl::Status flushed = task->FlushState();
+    if (!flushed.ok()) return flushed;
+  }
   const bool sync = mode != CommitMode::kPeriodic;
   const bool recommit = recommit_ || mode == CommitMode::kHandOver;
   recommit_ = false;
@@ -334,11 +393,18 @@ absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
       committed.push_back(&sp);
     }
   }
-  if (offsets->cnt == 0) return collector_->Flush();
-  // At-least-once: the outputs of these records must be acknowledged
-  // before their offsets are committed.
+  auto commit_state = [&]() -> absl::Status {
+    for (Task* task : tasks) {
+      absl::Status status = task->CommitState();
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  };
+  // At-least-once: the outputs of these records (and their changelog
+  // records) must be acknowledged before their offsets are committed.
   absl::Status flushed = collector_->Flush();
   if (!flushed.ok()) return flushed;
+  if (offsets->cnt == 0) return commit_state();
   if (sync) {
     rd_kafka_resp_err_t err = rd_kafka_commit(consumer_, offsets.get(), 0);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -354,7 +420,8 @@ absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
                           &StreamThread::OnCommitted, this);
   }
   for (SourcePartition* sp : committed) sp->committed_offset = sp->next_offset;
-  return absl::OkStatus();
+  // The local state, with the offsets it reflects, in one RocksDB write.
+  return commit_state();
 }
 
 void StreamThread::OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,

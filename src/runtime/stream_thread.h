@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/arena.h"
 #include "src/kafka/client.h"
+#include "src/runtime/changelog_restorer.h"
 #include "src/runtime/engine_stats.h"
 #include "src/runtime/kafka_record_collector.h"
 #include "src/runtime/task.h"
@@ -45,7 +46,8 @@ struct TopicPartition {
 class StreamThread {
  public:
   StreamThread(int index, const LoadedTopology& topology, rd_kafka_t* consumer,
-               EngineStats* stats);
+               EngineStats* stats, StoreMemory* store_memory,
+               std::string state_dir);
   ~StreamThread();
 
   // Creates the producer and the queue and starts the thread.
@@ -77,6 +79,8 @@ class StreamThread {
   };
 
   void Run();
+  // Restores the stores of new tasks before they process input.
+  absl::Status RestorePending();
   // Runs `command` on the stream thread; returns its status.
   absl::Status Call(std::function<absl::Status()> command);
   void RunCommands();
@@ -100,6 +104,9 @@ class StreamThread {
   const LoadedTopology& topology_;
   rd_kafka_t* consumer_;
   EngineStats* stats_;
+  StoreMemory* store_memory_;
+  std::string state_dir_;
+  std::unique_ptr<ChangelogRestorer> restorer_;
   KafkaQueuePtr queue_;
   std::unique_ptr<KafkaRecordCollector> collector_;
   std::vector<char> arena_block_;

@@ -4,6 +4,7 @@
 #ifndef NETSTREAMS_SRC_TESTING_RECORDING_CONTEXT_H_
 #define NETSTREAMS_SRC_TESTING_RECORDING_CONTEXT_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "google/protobuf/arena.h"
 #include "google/protobuf/message.h"
 #include "src/processor/processor_context.h"
+#include "state/in_memory_store.h"
 
 namespace netstreams {
 
@@ -43,6 +45,35 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
          std::string(record.origin->value), record.origin->offset});
   }
   RecordCollector& collector() override { return *this; }
+  KeyValueStore* GetStore(absl::string_view name) override {
+    auto it = stores_.find(std::string(name));
+    if (it == stores_.end()) {
+      it = stores_
+               .emplace(std::string(name),
+                        std::make_unique<InMemoryStore>(std::string(name)))
+               .first;
+    }
+    return it->second.get();
+  }
+  void Schedule(int64_t interval_ms, PunctuationType type,
+                std::function<void(int64_t)> callback) override {
+    punctuations_.push_back({interval_ms, type, std::move(callback), -1});
+  }
+  Counter* GetCounter(absl::string_view name) override {
+    return &counters_[std::string(name)];
+  }
+  uint64_t count(const std::string& name) { return counters_[name].Get(); }
+  InMemoryStore* store(const std::string& name) {
+    return static_cast<InMemoryStore*>(GetStore(name));
+  }
+
+  // Moves stream time to `ms` and fires the stream-time punctuations that
+  // are due, as the runtime does after each record.
+  void AdvanceStreamTime(int64_t ms) {
+    if (ms > stream_time_ms_) stream_time_ms_ = ms;
+    Fire(PunctuationType::kStreamTime, stream_time_ms_);
+  }
+  void AdvanceWallClock(int64_t ms) { Fire(PunctuationType::kWallClock, ms); }
   google::protobuf::Arena* arena() override { return &arena_; }
   absl::string_view stage_name() const override { return stage_; }
   absl::string_view task_id() const override { return "0_0"; }
@@ -94,7 +125,29 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
     return r;
   }
 
+  struct Punctuation {
+    int64_t interval_ms;
+    PunctuationType type;
+    std::function<void(int64_t)> callback;
+    int64_t next_due_ms;
+  };
+  void Fire(PunctuationType type, int64_t now_ms) {
+    for (Punctuation& p : punctuations_) {
+      if (p.type != type) continue;
+      if (p.next_due_ms < 0) {
+        p.next_due_ms = now_ms + p.interval_ms;
+        continue;
+      }
+      if (now_ms < p.next_due_ms) continue;
+      p.callback(now_ms);
+      p.next_due_ms = now_ms + p.interval_ms;
+    }
+  }
+
   std::string stage_;
+  std::map<std::string, std::unique_ptr<InMemoryStore>> stores_;
+  std::map<std::string, Counter> counters_;
+  std::vector<Punctuation> punctuations_;
   google::protobuf::Arena arena_;
   int64_t stream_time_ms_ = 0;
   std::vector<std::string> topics_;

@@ -16,4 +16,12 @@ const StageNode* LoadedTopology::FindStage(absl::string_view name) const {
   return nullptr;
 }
 
+std::vector<const StoreInfo*> LoadedTopology::StoresOf(int stage) const {
+  std::vector<const StoreInfo*> out;
+  for (const auto& s : stores) {
+    if (s.stage == stage) out.push_back(&s);
+  }
+  return out;
+}
+
 }  // namespace netstreams

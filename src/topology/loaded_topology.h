@@ -30,6 +30,22 @@ struct StageNode {
   std::string output_type;
   StageTopics topics;
   int subtopology = -1;
+  // "stages[3]": where it is written in the file (for messages).
+  std::string path;
+  // Repartition stages: the internal topic they write.
+  std::string repartition_topic;
+  // Made by the loader (a repartition's ".in" source), not written.
+  bool synthesized = false;
+};
+
+// A state store of one stage, instantiated per task of its sub-topology.
+struct StoreInfo {
+  std::string name;
+  int stage = -1;
+  int subtopology = -1;
+  bool logged = true;
+  // <application>-<name>-changelog, for logged stores.
+  std::string changelog_topic;
 };
 
 // A connected part of the stage graph. It runs as one task per partition
@@ -46,6 +62,7 @@ struct ProcessingSettings {
   int threads = 1;
   std::string state_dir = "/tmp/netstreams";
   int max_poll_records = 1024;
+  int state_memory_mb = 256;
 };
 
 class LoadedTopology {
@@ -59,6 +76,10 @@ class LoadedTopology {
   ProcessingSettings processing;
   std::vector<StageNode> stages;  // topological order
   std::vector<Subtopology> subtopologies;
+  std::vector<StoreInfo> stores;
+
+  // The stores of one stage.
+  std::vector<const StoreInfo*> StoresOf(int stage) const;
 
   const TopicInfo* FindTopic(absl::string_view name) const;
   const StageNode* FindStage(absl::string_view name) const;

@@ -385,6 +385,16 @@ class Loader {
     } else if (p.max_poll_records() > 0) {
       s.max_poll_records = static_cast<int>(p.max_poll_records());
     }
+    if (p.state_memory_mb() > 1024 * 1024) {
+      diagnostics_.Error("processing.state_memory_mb",
+                         "state_memory_mb must be at most 1048576 (1 TiB)");
+    } else if (p.state_memory_mb() > 0) {
+      if (p.state_memory_mb() < 16) {
+        diagnostics_.Error("processing.state_memory_mb",
+                           "state_memory_mb must be at least 16");
+      }
+      s.state_memory_mb = static_cast<int>(p.state_memory_mb());
+    }
   }
 
   void CheckGraph() {
@@ -544,6 +554,9 @@ class Loader {
                        "' reads: the topology would consume its own output"));
     }
     if (!diagnostics_.empty()) return;
+    CheckPartitioning(order, inputs);
+    CheckStores();
+    if (!diagnostics_.empty()) return;
 
     BuildModel(order, inputs, outputs, output_type);
   }
@@ -585,10 +598,82 @@ class Loader {
                                     absl::StrJoin(names, " -> ")));
   }
 
+  // Where each stage's output stands in terms of partitioning: the fields
+  // it is partitioned by, or nullopt when unknown. Stateful stages demand
+  // that their inputs be partitioned by a subset of their key fields.
+  void CheckPartitioning(const std::vector<int>& order,
+                         const std::vector<std::vector<int>>& inputs) {
+    const int n = static_cast<int>(raw_.size());
+    std::vector<std::optional<std::set<std::string>>> partitioned_by(n);
+    for (int i : order) {
+      const RawStage& s = raw_[i];
+      std::optional<Repartitioning> repartition =
+          s.factory->Repartition(*s.config);
+      if (repartition.has_value()) {
+        partitioned_by[i] = std::set<std::string>(repartition->key_by.begin(),
+                                                  repartition->key_by.end());
+        continue;
+      }
+      std::vector<std::string> key_fields = s.factory->KeyFields(*s.config);
+      if (!key_fields.empty()) {
+        std::set<std::string> keys(key_fields.begin(), key_fields.end());
+        for (size_t j = 0; j < inputs[i].size(); ++j) {
+          const auto& p = partitioned_by[inputs[i][j]];
+          bool ok = p.has_value() && !p->empty() &&
+                    std::includes(keys.begin(), keys.end(), p->begin(),
+                                  p->end());
+          if (!ok) {
+            diagnostics_.Error(
+                absl::StrCat(s.path, ".inputs[", j, "]"),
+                absl::StrCat(
+                    "stage '", s.name, "' keeps state per [",
+                    absl::StrJoin(key_fields, ", "), "], but its input '",
+                    raw_[inputs[i][j]].name,
+                    p.has_value() ? absl::StrCat("' is partitioned by [",
+                                                 absl::StrJoin(*p, ", "), "]")
+                                  : std::string("' has no known partitioning"),
+                    ": put a repartition stage in between, keyed by some of "
+                    "those fields (e.g. key_by: [device, inside_ip])"));
+          }
+        }
+      }
+      if (!s.factory->PreservesPartitioning() || inputs[i].empty()) continue;
+      partitioned_by[i] = partitioned_by[inputs[i][0]];
+      for (int in : inputs[i]) {
+        if (partitioned_by[in] != partitioned_by[i]) partitioned_by[i].reset();
+      }
+    }
+  }
+
+  void CheckStores() {
+    std::map<std::string, std::string> owners;
+    for (const RawStage& s : raw_) {
+      if (s.factory == nullptr || !s.valid) continue;
+      for (const StoreSpec& store : s.factory->Stores(*s.config, s.name)) {
+        if (!ValidName(store.name, 200)) {
+          diagnostics_.Error(s.config_path,
+                             absl::StrCat("store name '", store.name,
+                                          "': use letters, digits, '.', '_' "
+                                          "and '-' only"));
+          continue;
+        }
+        auto [it, inserted] = owners.emplace(store.name, s.name);
+        if (!inserted) {
+          diagnostics_.Error(s.config_path,
+                             absl::StrCat("store '", store.name,
+                                          "' is already used by stage '",
+                                          it->second, "'"));
+        }
+      }
+    }
+  }
+
   void BuildModel(const std::vector<int>& order,
                   const std::vector<std::vector<int>>& inputs,
                   const std::vector<std::vector<int>>& outputs,
                   const std::vector<std::string>& output_type) {
+    // Stages as written, in topological order.
+    std::vector<StageNode> nodes;
     const int n = static_cast<int>(order.size());
     std::vector<int> new_index(n);
     for (int k = 0; k < n; ++k) new_index[order[k]] = k;
@@ -601,6 +686,7 @@ class Loader {
       node.factory = s.factory;
       node.topics = s.factory->Topics(*s.config);
       node.config = std::move(s.config);
+      node.path = s.path;
       for (int in : inputs[i]) node.inputs.push_back(new_index[in]);
       for (int o : outputs[i]) node.outputs.push_back(new_index[o]);
       node.output_type = output_type[i];
@@ -609,20 +695,81 @@ class Loader {
       for (const auto& in : s.inputs) stage_proto->add_inputs(in);
       stage_proto->set_kind(node.kind);
       stage_proto->mutable_config()->PackFrom(*node.config);
+      nodes.push_back(std::move(node));
+    }
+
+    // A repartition stage ends its sub-topology by writing the internal
+    // topic; a source of that topic (the stage's ".in" half) starts the
+    // next one and feeds the stage's consumers.
+    const StageFactory* source_factory = registry_.Find("source");
+    for (int r = 0; r < n; ++r) {
+      if (nodes[r].factory->shape() != StageFactory::Shape::kRepartition) {
+        continue;
+      }
+      std::string topic = absl::StrCat(out_->application_id, "-",
+                                        nodes[r].name, "-repartition");
+      nodes[r].repartition_topic = topic;
+      nodes[r].topics.writes = {topic};
+      StageNode in;
+      in.name = absl::StrCat(nodes[r].name, "/in");
+      in.kind = "source";
+      in.factory = source_factory;
+      in.path = nodes[r].path;
+      in.synthesized = true;
+      in.config.reset(source_factory->default_config().New());
+      const auto* field =
+          in.config->GetDescriptor()->FindFieldByName("topic");
+      in.config->GetReflection()->SetString(in.config.get(), field, topic);
+      in.topics.reads = {topic};
+      in.output_type = nodes[r].output_type;
+      int in_index = static_cast<int>(nodes.size());
+      in.outputs = nodes[r].outputs;
+      for (int consumer : nodes[r].outputs) {
+        for (int& input : nodes[consumer].inputs) {
+          if (input == r) input = in_index;
+        }
+      }
+      nodes[r].outputs.clear();
+      nodes.push_back(std::move(in));
+    }
+
+    // Final order: topological again (the new sources precede their
+    // consumers), stable.
+    const int total = static_cast<int>(nodes.size());
+    std::vector<int> indegree(total, 0), final_order;
+    for (int k = 0; k < total; ++k) {
+      indegree[k] = static_cast<int>(nodes[k].inputs.size());
+    }
+    std::vector<bool> placed(total, false);
+    while (static_cast<int>(final_order.size()) < total) {
+      for (int k = 0; k < total; ++k) {
+        if (placed[k] || indegree[k] != 0) continue;
+        placed[k] = true;
+        final_order.push_back(k);
+        for (int o : nodes[k].outputs) --indegree[o];
+      }
+    }
+    std::vector<int> position(total);
+    for (int k = 0; k < total; ++k) position[final_order[k]] = k;
+    for (int k : final_order) {
+      StageNode& node = nodes[k];
+      for (int& in : node.inputs) in = position[in];
+      for (int& o : node.outputs) o = position[o];
+      std::sort(node.outputs.begin(), node.outputs.end());
       out_->stages.push_back(std::move(node));
     }
 
     // Sub-topologies: connected components (union-find).
-    std::vector<int> parent(n);
+    std::vector<int> parent(total);
     std::iota(parent.begin(), parent.end(), 0);
     std::function<int(int)> find = [&](int x) {
       return parent[x] == x ? x : parent[x] = find(parent[x]);
     };
-    for (int k = 0; k < n; ++k) {
+    for (int k = 0; k < total; ++k) {
       for (int in : out_->stages[k].inputs) parent[find(in)] = find(k);
     }
     std::map<int, int> component_id;
-    for (int k = 0; k < n; ++k) {
+    for (int k = 0; k < total; ++k) {
       int root = find(k);
       auto [it, inserted] = component_id.emplace(
           root, static_cast<int>(out_->subtopologies.size()));
@@ -638,24 +785,58 @@ class Loader {
         sub.source_topics.push_back(topic);
       }
     }
+
+    // Partition counts, upstream first: a repartition topic has as many
+    // partitions as configured or as its upstream sub-topology.
     for (Subtopology& sub : out_->subtopologies) {
       std::vector<std::string> counts;
       std::set<int> distinct;
       for (const auto& topic : sub.source_topics) {
-        const TopicInfo* t = out_->FindTopic(topic);
-        distinct.insert(t->partitions);
-        counts.push_back(absl::StrCat(topic, ":", t->partitions));
+        int partitions = PartitionsOf(topic);
+        distinct.insert(partitions);
+        counts.push_back(absl::StrCat(topic, ":", partitions));
       }
       if (distinct.size() > 1) {
         diagnostics_.Error(
-            raw_[order[sub.stages[0]]].path,
+            out_->stages[sub.stages[0]].path,
             absl::StrCat("the sources of one connected part of the graph "
                          "must be co-partitioned (equal partition counts), "
                          "got ",
                          absl::StrJoin(counts, ", ")));
       }
       if (!distinct.empty()) sub.partitions = *distinct.begin();
+      for (int k : sub.stages) {
+        StageNode& node = out_->stages[k];
+        if (!node.repartition_topic.empty()) {
+          std::optional<Repartitioning> r =
+              node.factory->Repartition(*node.config);
+          int partitions = r->partitions > 0 ? r->partitions : sub.partitions;
+          out_->topics.push_back({node.repartition_topic, partitions,
+                                  node.output_type, /*internal=*/true});
+        }
+        for (const StoreSpec& spec : node.factory->Stores(*node.config,
+                                                          node.name)) {
+          StoreInfo store;
+          store.name = spec.name;
+          store.stage = k;
+          store.subtopology = sub.id;
+          store.logged = spec.logged;
+          if (spec.logged) {
+            store.changelog_topic = absl::StrCat(out_->application_id, "-",
+                                                 spec.name, "-changelog");
+            out_->topics.push_back({store.changelog_topic, sub.partitions,
+                                    std::string(kBytesType),
+                                    /*internal=*/true, /*compacted=*/true});
+          }
+          out_->stores.push_back(store);
+        }
+      }
     }
+  }
+
+  int PartitionsOf(const std::string& topic) const {
+    const TopicInfo* t = out_->FindTopic(topic);
+    return t != nullptr ? t->partitions : 0;
   }
 
   SourceMap source_map_;

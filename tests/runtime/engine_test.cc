@@ -140,12 +140,9 @@ class EngineTest : public ::testing::TestWithParam<int> {
     ASSERT_TRUE(topology.ok()) << topology.status();
     topology_ = std::move(*topology);
     settings_ = {{"bootstrap.servers", broker_->bootstrap_servers()}};
-    std::vector<TopicSpec> topics;
-    for (const auto& t : topology_->topics) {
-      topics.push_back({t.name, t.partitions});
-    }
-    ASSERT_TRUE(
-        EnsureTopics(settings_, topics, broker_.get(), absl::Seconds(10)).ok());
+    ASSERT_TRUE(EnsureTopics(settings_, TopicsToCreate(*topology_),
+                             broker_.get(), absl::Seconds(10))
+                    .ok());
   }
 
   void Replay(const std::vector<std::string>& lines) {

@@ -22,6 +22,15 @@ using netstreams::stages::v1::ParseConfig;
 using netstreams::stages::v1::SinkConfig;
 using netstreams::stages::v1::SourceConfig;
 
+StageCreateInfo Info(std::string name, std::vector<std::string> inputs,
+                     std::string output) {
+  StageCreateInfo info;
+  info.stage_name = std::move(name);
+  info.input_types = std::move(inputs);
+  info.output_type = std::move(output);
+  return info;
+}
+
 std::unique_ptr<Processor> Create(const char* kind,
                                   const google::protobuf::Message& config,
                                   StageCreateInfo info,
@@ -39,7 +48,7 @@ std::unique_ptr<Processor> Parser(RecordingContext* context,
   config.set_format(ParseConfig::NFWARE);
   config.set_timezone(timezone);
   config.set_device("fallback-device");
-  return Create("parse", config, {"parse", {"bytes"}, "cgnat.v1.NatEvent"},
+  return Create("parse", config, Info("parse", {"bytes"}, "cgnat.v1.NatEvent"),
                 context);
 }
 
@@ -126,7 +135,7 @@ TEST(SourceStageTest, DecodesTypedTopicsAndDeadLettersUndecodable) {
   SourceConfig config;
   config.set_topic("in");
   auto source =
-      Create("source", config, {"in", {}, "cgnat.v1.NatEvent"}, &context);
+      Create("source", config, Info("in", {}, "cgnat.v1.NatEvent"), &context);
   NatEvent event;
   event.set_action(cgnat::v1::DELETE);
   std::string wire = event.SerializeAsString();
@@ -146,7 +155,7 @@ TEST(SinkStageTest, KeysByTheConfiguredFieldAsText) {
   config.set_topic("events");
   config.set_key("outside_ip");
   auto sink =
-      Create("sink", config, {"out", {"cgnat.v1.NatEvent"}, ""}, &context);
+      Create("sink", config, Info("out", {"cgnat.v1.NatEvent"}, ""), &context);
   NatEvent event;
   IpBytes ip;
   ASSERT_TRUE(ParseIp("100.64.0.9", &ip));

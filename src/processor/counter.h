@@ -1,0 +1,25 @@
+// A counter with one writer (the task's stream thread) that any thread may
+// read: relaxed atomics, no locked instruction on the increment path.
+#ifndef NETSTREAMS_SRC_PROCESSOR_COUNTER_H_
+#define NETSTREAMS_SRC_PROCESSOR_COUNTER_H_
+
+#include <atomic>
+#include <cstdint>
+
+namespace netstreams {
+
+class Counter {
+ public:
+  void Add(uint64_t n = 1) {
+    value_.store(value_.load(std::memory_order_relaxed) + n,
+                 std::memory_order_relaxed);
+  }
+  uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+}  // namespace netstreams
+
+#endif  // NETSTREAMS_SRC_PROCESSOR_COUNTER_H_
