@@ -301,6 +301,13 @@ bool Engine::AssignedPartitionsDrained() {
       RD_KAFKA_RESP_ERR_NO_ERROR) {
     return false;
   }
+  // Partitions with nothing consumed since assignment have no position:
+  // their committed offset is where they stand.
+  PartitionListPtr committed(rd_kafka_topic_partition_list_copy(list.get()));
+  if (rd_kafka_committed(consumer_.get(), committed.get(), 5000) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;
+  }
   for (int i = 0; i < list->cnt; ++i) {
     const auto& e = list->elems[i];
     int64_t low = 0, high = 0;
@@ -309,8 +316,9 @@ bool Engine::AssignedPartitionsDrained() {
                                          5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return false;
     }
-    // No position yet means nothing was fetched: drained only if empty.
-    int64_t position = e.offset >= 0 ? e.offset : low;
+    int64_t position = e.offset;
+    if (position < 0) position = committed->elems[i].offset;
+    if (position < 0) position = low;
     if (position < high) return false;
   }
   return true;
