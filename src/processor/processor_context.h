@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "src/processor/counter.h"
 #include "src/processor/record.h"
@@ -74,6 +75,11 @@ class ProcessorContext {
   // A named counter of this stage ("closed", "duplicate", ...), summed over
   // tasks in the summary and the metrics. Valid while the context lives.
   virtual Counter* GetCounter(absl::string_view name) = 0;
+
+  // An error that is not the input's fault (a state store I/O error): the
+  // engine stops without committing, so the records are processed again
+  // after a restart. Processing of the current record should stop.
+  virtual void ReportFatal(const absl::Status& status) = 0;
 
   virtual absl::string_view stage_name() const = 0;
   // "<sub-topology>_<partition>", as Kafka Streams names tasks.

@@ -247,6 +247,14 @@ void StreamThread::Run() {
     int64_t now_ms = absl::ToUnixMillis(absl::Now());
     for (auto& [key, task] : tasks_) task->PunctuateWallClock(now_ms);
     arena_->Reset();
+    absl::Status fatal;
+    for (auto& [key, task] : tasks_) {
+      if (!task->fatal().ok()) fatal = task->fatal();
+    }
+    if (!fatal.ok()) {
+      SetFailed(fatal);
+      break;
+    }
     collector_->Poll();
     if (!collector_->status().ok()) {
       SetFailed(collector_->status());

@@ -33,6 +33,13 @@ class Task::Node final : public ProcessorContext {
 
   void Forward(const Record& record) override {
     slot_->out.Add();
+    if (record.origin == nullptr) {
+      // Emitted by a punctuation: no input record behind it.
+      Record with_origin = record;
+      with_origin.origin = task_->punctuation_origin_.get();
+      for (Node* child : children_) child->Deliver(with_origin);
+      return;
+    }
     for (Node* child : children_) child->Deliver(record);
   }
 
@@ -62,6 +69,15 @@ class Task::Node final : public ProcessorContext {
                 std::function<void(int64_t)> callback) override {
     task_->punctuations_.push_back(
         {this, std::max<int64_t>(interval_ms, 1), type, std::move(callback)});
+  }
+
+  void ReportFatal(const absl::Status& status) override {
+    if (task_->fatal_.ok()) {
+      task_->fatal_ = absl::Status(
+          status.code(),
+          absl::StrCat("stage ", name_, " in task ", task_->id_, ": ",
+                       status.message()));
+    }
   }
 
   Counter* GetCounter(absl::string_view name) override {

@@ -128,6 +128,8 @@ class Task {
   absl::Status CommitState();
 
   int64_t stream_time_ms() const { return stream_time_ms_; }
+  // The first fatal error a stage reported, if any.
+  const absl::Status& fatal() const { return fatal_; }
   bool AllAtEnd() const;
   bool HasUncommitted() const;
   // The input positions (next offset per source) as a changelog tag.
@@ -164,6 +166,7 @@ class Task {
   // The origin of records emitted by punctuations (no input record).
   std::unique_ptr<Origin> punctuation_origin_;
   int64_t stream_time_ms_ = 0;
+  absl::Status fatal_;
 };
 
 }  // namespace netstreams

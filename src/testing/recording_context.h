@@ -62,6 +62,9 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
   Counter* GetCounter(absl::string_view name) override {
     return &counters_[std::string(name)];
   }
+  void ReportFatal(const absl::Status& status) override {
+    fatal.push_back(status);
+  }
   uint64_t count(const std::string& name) { return counters_[name].Get(); }
   InMemoryStore* store(const std::string& name) {
     return static_cast<InMemoryStore*>(GetStore(name));
@@ -111,6 +114,7 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
   std::vector<RecordedRecord> forwarded;
   std::vector<RecordedRecord> sent;
   std::vector<RecordedDeadLetter> dead_letters;
+  std::vector<absl::Status> fatal;
 
  private:
   static RecordedRecord Copy(const Record& record) {

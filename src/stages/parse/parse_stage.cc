@@ -84,6 +84,10 @@ class ParseProcessor : public Processor {
       event->set_device(device_);
     }
     event->set_vendor("nfware");
+    cgnat::v1::SourceRecord* source = event->mutable_source();
+    source->set_topic(record.origin->topic.data(), record.origin->topic.size());
+    source->set_partition(record.origin->partition);
+    source->set_offset(record.origin->offset);
     Record out;
     out.key = record.key;
     out.message = event;

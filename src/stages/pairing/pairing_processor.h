@@ -1,0 +1,106 @@
+// Pairs create and delete NatEvents of one mapping into one record
+// (Processor shared by the session_pairing and port_block_pairing kinds).
+//
+// Per mapping key (device, vrf, protocol, inside ip:port, outside
+// ip:port, destination ip:port for sessions, the port range for blocks):
+//   CREATE then DELETE            -> CLOSED (start, end, duration, both
+//                                    records as evidence)
+//   DELETE first, CREATE within   -> held, then CLOSED when the create
+//     `grace` (stream time)          arrives
+//   DELETE, no CREATE in grace    -> UNMATCHED_DELETE (start unknown)
+//   CREATE, CREATE                -> the first SUPERSEDED (end = second's
+//                                    start)
+//   CREATE, nothing in            -> EXPIRED (end unknown)
+//     `max_lifetime`
+//   the same event again          -> ignored, counted as duplicate (also
+//     (same key, time, action)       for `grace` after the pair closed)
+//   UPDATE of an open mapping     -> its lifetime is extended
+// Every outcome is counted ("closed", "expired", ...). State lives in one
+// store, in the write cache between commits, so a mapping opened and
+// closed within a commit interval costs no RocksDB or changelog write.
+//
+// Store layout (one RocksDB instance): 'O'+key open create, 'H'+key held
+// delete, 'C'+key recently closed, 'T'+due+kind+key timers in due order.
+#ifndef NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
+#define NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cgnat/v1/nat_event.pb.h"
+#include "cgnat/v1/nat_session.pb.h"
+#include "src/processor/processor.h"
+
+namespace netstreams {
+
+struct PairingSettings {
+  std::string store;
+  int64_t grace_ms = 60 * 1000;
+  int64_t max_lifetime_ms = 24 * 3600 * 1000LL;
+  int64_t punctuate_interval_ms = 1000;
+  // PORT_BLOCK events (true) or SESSION, PORT and ADDRESS events (false).
+  bool port_blocks = false;
+};
+
+// The mapping key of an event, as stored (binary, length-prefixed parts).
+void AppendMappingKey(const cgnat::v1::NatEvent& event, std::string* key);
+
+class PairingProcessor : public Processor {
+ public:
+  explicit PairingProcessor(PairingSettings settings)
+      : settings_(std::move(settings)) {}
+
+  absl::Status Init(ProcessorContext& context) override;
+  void Process(const Record& record) override;
+
+ private:
+  enum class Outcome { kClosed, kExpired, kSuperseded, kUnmatchedDelete };
+
+  void OnCreate(const cgnat::v1::NatEvent& event, int64_t time_ms,
+                const Record& record);
+  void OnDelete(const cgnat::v1::NatEvent& event, int64_t time_ms,
+                const Record& record);
+  void OnUpdate(const cgnat::v1::NatEvent& event, int64_t time_ms);
+  void Punctuate(int64_t stream_time_ms);
+
+  // Emits the paired record. `create` or `del` may be null (unknown side);
+  // `end_ms` overrides the end (SUPERSEDED), -1 for none.
+  void Emit(Outcome outcome, const cgnat::v1::NatEvent* create,
+            const cgnat::v1::NatEvent* del, int64_t end_ms,
+            int64_t timestamp_ms, const Origin* origin);
+
+  // State helpers; keys are built in reused buffers.
+  bool Read(char prefix, std::string* value);
+  void Write(char prefix, absl::string_view value);
+  void Erase(char prefix);
+  void SetTimer(int64_t due_ms, char kind);
+  void ClearTimer(int64_t due_ms, char kind);
+  bool ReadEvent(char prefix, int64_t* due_ms, cgnat::v1::NatEvent* event);
+  void WriteEvent(char prefix, int64_t due_ms,
+                  const cgnat::v1::NatEvent& event);
+  void Fail(const absl::Status& status);
+
+  PairingSettings settings_;
+  ProcessorContext* context_ = nullptr;
+  KeyValueStore* store_ = nullptr;
+  Counter* closed_ = nullptr;
+  Counter* expired_ = nullptr;
+  Counter* superseded_ = nullptr;
+  Counter* unmatched_ = nullptr;
+  Counter* duplicate_ = nullptr;
+  Counter* opened_ = nullptr;
+  Counter* held_ = nullptr;
+  Counter* updated_ = nullptr;
+  Counter* other_mapping_ = nullptr;
+  Counter* store_errors_ = nullptr;
+  std::string key_;      // the current mapping key
+  std::string buffer_;   // state key / value scratch
+  std::string value_;
+  std::string serialized_;
+  std::vector<std::string> due_timers_;
+};
+
+}  // namespace netstreams
+
+#endif  // NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
