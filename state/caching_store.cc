@@ -7,8 +7,7 @@ namespace {
 // entries win, cache deletions hide inner entries.
 class MergedIterator : public KeyValueIterator {
  public:
-  using Map = std::map<std::string,
-                       std::pair<std::optional<std::string>, bool>,
+  using Map = std::map<std::string, std::pair<std::optional<std::string>, bool>,
                        std::less<>>;
   template <typename It>
   MergedIterator(It begin, It end, std::unique_ptr<KeyValueIterator> inner)
@@ -42,10 +41,11 @@ class MergedIterator : public KeyValueIterator {
         valid_ = false;
         return;
       }
-      int cmp = !cache_ok   ? 1
-                : !inner_ok ? -1
-                            : absl::string_view(cache_[pos_].first)
-                                  .compare(inner_->key());
+      int cmp =
+          !cache_ok ? 1
+          : !inner_ok
+              ? -1
+              : absl::string_view(cache_[pos_].first).compare(inner_->key());
       if (cmp > 0) {
         from_cache_ = false;
         key_ = inner_->key();
@@ -102,8 +102,7 @@ absl::StatusOr<bool> CachingStore::Get(absl::string_view key,
   return found;
 }
 
-absl::Status CachingStore::Put(absl::string_view key,
-                               absl::string_view value) {
+absl::Status CachingStore::Put(absl::string_view key, absl::string_view value) {
   auto it = entries_.find(key);
   if (it == entries_.end()) {
     it = entries_.emplace(std::string(key), Entry{}).first;

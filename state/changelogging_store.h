@@ -26,8 +26,7 @@ class ChangeLoggingStore : public KeyValueStore {
       : inner_(std::move(inner)), writer_(writer) {}
 
   const std::string& name() const override { return inner_->name(); }
-  absl::StatusOr<bool> Get(absl::string_view key,
-                           std::string* value) override {
+  absl::StatusOr<bool> Get(absl::string_view key, std::string* value) override {
     return inner_->Get(key, value);
   }
   absl::Status Put(absl::string_view key, absl::string_view value) override {

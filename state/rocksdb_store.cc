@@ -53,11 +53,11 @@ class RocksIterator : public KeyValueIterator {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
-    const std::string& path, const std::string& name, StoreMemory* memory) {
+namespace {
+
+rocksdb::Options StoreOptions(StoreMemory* memory) {
   rocksdb::Options options;
   options.create_if_missing = true;
-  options.create_missing_column_families = true;
   options.write_buffer_manager = memory->write_buffers();
   options.write_buffer_size = 16 << 20;
   options.max_write_buffer_number = 3;
@@ -73,36 +73,55 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
 
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
-  if (!s.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot open state store ", name, " at ", path, ": ", s.ToString(),
-        s.IsIOError() ? " (is another engine using this state_dir?)" : ""));
-  }
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
+    const std::string& path, const std::string& name, StoreMemory* memory) {
   std::unique_ptr<RocksDbStore> store(new RocksDbStore());
   store->name_ = name;
   store->path_ = path;
-  store->db_.reset(db);
   store->memory_ = memory;
-  memory->Register(db);
-  store->batch_ = std::make_unique<rocksdb::WriteBatchWithIndex>(
-      rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  absl::Status opened = store->OpenDb();
+  if (!opened.ok()) return opened;
   return store;
 }
 
-RocksDbStore::~RocksDbStore() {
+absl::Status RocksDbStore::OpenDb() {
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(StoreOptions(memory_), path_, &db);
+  if (!s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot open state store ", name_, " at ", path_, ": ", s.ToString(),
+        s.IsIOError() ? " (is another engine using this state_dir?)" : ""));
+  }
+  db_.reset(db);
+  memory_->Register(db);
+  batch_ = std::make_unique<rocksdb::WriteBatchWithIndex>(
+      rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  pending_ = 0;
+  return absl::OkStatus();
+}
+
+void RocksDbStore::CloseDb() {
   batch_.reset();
   if (db_ != nullptr) {
     memory_->Unregister(db_.get());
     db_->Close();
+    db_.reset();
   }
 }
 
-absl::Status RocksDbStore::Destroy(const std::string& path) {
-  rocksdb::Options options;
-  return ToStatus(rocksdb::DestroyDB(path, options), "deleting state store");
+RocksDbStore::~RocksDbStore() { CloseDb(); }
+
+absl::Status RocksDbStore::Wipe() {
+  CloseDb();
+  absl::Status destroyed = ToStatus(
+      rocksdb::DestroyDB(path_, rocksdb::Options()), "deleting state store");
+  if (!destroyed.ok()) return destroyed;
+  return OpenDb();
 }
 
 const std::string& RocksDbStore::DataKey(absl::string_view key) {
@@ -121,12 +140,11 @@ absl::StatusOr<bool> RocksDbStore::Get(absl::string_view key,
   return true;
 }
 
-absl::Status RocksDbStore::Put(absl::string_view key,
-                               absl::string_view value) {
+absl::Status RocksDbStore::Put(absl::string_view key, absl::string_view value) {
   ++pending_;
-  return ToStatus(batch_->Put(DataKey(key), rocksdb::Slice(value.data(),
-                                                           value.size())),
-                  "writing state");
+  return ToStatus(
+      batch_->Put(DataKey(key), rocksdb::Slice(value.data(), value.size())),
+      "writing state");
 }
 
 absl::Status RocksDbStore::Delete(absl::string_view key) {

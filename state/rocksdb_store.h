@@ -55,16 +55,19 @@ class RocksDbStore : public KeyValueStore {
   size_t PendingWrites() const;
   const std::string& path() const { return path_; }
 
-  // Deletes the store's files at `path` (the store must be closed).
-  static absl::Status Destroy(const std::string& path);
+  // Deletes every entry, the checkpoint and the files, and reopens the
+  // store empty, in place (layers above keep their pointer).
+  absl::Status Wipe();
 
  private:
   RocksDbStore() = default;
+  absl::Status OpenDb();
   const std::string& DataKey(absl::string_view key);
 
   std::string name_;
   std::string path_;
   StoreMemory* memory_ = nullptr;
+  void CloseDb();
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
   size_t pending_ = 0;

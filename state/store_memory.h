@@ -26,9 +26,7 @@ class StoreMemory {
   ~StoreMemory();
 
   size_t budget_bytes() const { return budget_bytes_; }
-  const std::shared_ptr<rocksdb::Cache>& block_cache() const {
-    return cache_;
-  }
+  const std::shared_ptr<rocksdb::Cache>& block_cache() const { return cache_; }
   const std::shared_ptr<rocksdb::WriteBufferManager>& write_buffers() const {
     return write_buffers_;
   }

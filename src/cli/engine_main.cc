@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -101,27 +102,50 @@ void PrintSummary(const LoadedTopology& topology, const Engine& engine,
                     replay.file, " into ", replay.topic, "\n");
   }
   absl::StrAppend(
-      &s, absl::StrFormat("%-16s %-8s %10s %10s %14s  %s\n", "stage", "kind",
+      &s, absl::StrFormat("%-18s %-18s %9s %9s %13s  %s\n", "stage", "kind",
                           "in", "out", "dead-lettered", "topic"));
   uint64_t dead = 0;
   for (size_t i = 0; i < topology.stages.size(); ++i) {
     const StageNode& stage = topology.stages[i];
     StageTotals t = engine.stats().Totals(static_cast<int>(i));
     dead += t.dead_lettered;
-    // A sink writes every record it receives (or the engine fails).
-    bool sink = stage.factory->shape() == StageFactory::Shape::kSink;
+    // Sinks and repartitions write every record they receive (or the
+    // engine fails).
+    auto shape = stage.factory->shape();
+    bool writes = shape == StageFactory::Shape::kSink ||
+                  shape == StageFactory::Shape::kRepartition;
     std::string topic;
     if (!stage.topics.reads.empty()) topic = "<- " + stage.topics.reads[0];
     if (!stage.topics.writes.empty()) topic = "-> " + stage.topics.writes[0];
     absl::StrAppend(
-        &s, absl::StrFormat("%-16s %-8s %10d %10d %14d  %s\n", stage.name,
-                            stage.kind, t.in, sink ? t.in : t.out,
+        &s, absl::StrFormat("%-18s %-18s %9d %9d %13d  %s\n", stage.name,
+                            stage.kind, t.in, writes ? t.in : t.out,
                             t.dead_lettered, topic));
   }
   absl::StrAppend(&s, "dead-lettered: ", dead, " (to ",
                   topology.dead_letter_topic, ")\n");
   for (const auto& [key, count] : engine.stats().DeadLetters()) {
     absl::StrAppend(&s, "  ", key.first, " / ", key.second, ": ", count, "\n");
+  }
+  std::string current;
+  for (const auto& [key, count] : engine.stats().NamedTotals()) {
+    if (key.first != current) {
+      absl::StrAppend(&s, current.empty() ? "" : "\n", key.first, ":");
+      current = key.first;
+    }
+    absl::StrAppend(&s, " ", key.second, "=", count);
+  }
+  if (!current.empty()) s.push_back('\n');
+  if (engine.stats().restored_records() > 0) {
+    absl::StrAppend(&s,
+                    absl::StrFormat("restored %d changelog records in %.3fs\n",
+                                    engine.stats().restored_records(),
+                                    engine.stats().restore_seconds()));
+  }
+  if (!topology.stores.empty()) {
+    absl::StrAppend(
+        &s, absl::StrFormat("state memory (RocksDB, peak): %.1f MiB\n",
+                            engine.peak_state_memory_bytes() / 1048576.0));
   }
   absl::StrAppend(&s, absl::StrFormat("elapsed: %.3fs\n",
                                       absl::ToDoubleSeconds(engine.elapsed())));
@@ -144,6 +168,7 @@ int Main(int argc, char** argv) {
   bool until_idle = false;
   std::string log_level = "info";
   std::string log_format = "text";
+  std::string state_dir;
 
   FlagSet flags;
   flags.AddString("topology", &topology_path,
@@ -159,6 +184,8 @@ int Main(int argc, char** argv) {
   flags.AddBool("until_idle", &until_idle,
                 "exit 0 once every source partition is drained and outputs "
                 "are flushed (default with the embedded broker)");
+  flags.AddString("state_dir", &state_dir,
+                  "root folder of local state; overrides processing.state_dir");
   flags.AddString("log_level", &log_level, "debug, info, warning or error");
   flags.AddString("log_format", &log_format, "text (key=value) or json");
 
@@ -282,6 +309,16 @@ int Main(int argc, char** argv) {
   options.kafka = settings;
   options.until_idle = until_idle;
   options.stop = &g_stop;
+  // The embedded broker forgets everything when the process ends, and so
+  // must the state that goes with it: a fresh state folder per run.
+  std::string temp_state_dir;
+  if (!state_dir.empty()) {
+    options.state_dir = UserPath(state_dir);
+  } else if (embedded) {
+    char pattern[] = "/tmp/netstreams-embedded-XXXXXX";
+    if (mkdtemp(pattern) != nullptr) temp_state_dir = pattern;
+    options.state_dir = temp_state_dir;
+  }
   Engine engine(topo, options);
   absl::Status status = engine.Run();
 
@@ -297,6 +334,7 @@ int Main(int argc, char** argv) {
     // Show what came out: a few decoded records of each output topic.
     std::vector<std::string> outputs;
     for (const StageNode& stage : topo.stages) {
+      if (stage.factory->shape() != StageFactory::Shape::kSink) continue;
       for (const auto& w : stage.topics.writes) outputs.push_back(w);
     }
     outputs.push_back(topo.dead_letter_topic);
@@ -306,6 +344,10 @@ int Main(int argc, char** argv) {
       TopicPrinter sample(settings, topo, {t}, 3, stdout);
       if (sample.Start().ok()) sample.DrainAndStop().IgnoreError();
     }
+  }
+  if (!temp_state_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(temp_state_dir, ignored);
   }
   if (!status.ok()) {
     LogError("engine failed").With("error", status.ToString());

@@ -44,10 +44,10 @@ absl::Status ChangelogRestorer::RestoreTask(
     if (store.restored) continue;
     auto result = RestoreStore(task, store, resume);
     if (!result.ok()) {
-      return absl::Status(result.status().code(),
-                          absl::StrCat("restoring store ", store.info->name,
-                                       " of task ", task.id(), ": ",
-                                       result.status().message()));
+      return absl::Status(
+          result.status().code(),
+          absl::StrCat("restoring store ", store.info->name, " of task ",
+                       task.id(), ": ", result.status().message()));
     }
     store.restored = true;
     stats_->AddRestore(result->records_read, result->seconds);
@@ -84,8 +84,9 @@ absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
       }
     }
     if (!reuse) {
-      LogWarning("local state is ahead of the committed input; rebuilding it "
-                 "from the changelog")
+      LogWarning(
+          "local state is ahead of the committed input; rebuilding it "
+          "from the changelog")
           .With("task", task.id())
           .With("store", store.info->name);
       absl::Status wiped = task.WipeStore(store);
@@ -98,15 +99,16 @@ absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
   rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
       consumer_.get(), topic.c_str(), partition, &low, &high, 30000);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot read the end of ", topic, "[", partition,
-        "]: ", rd_kafka_err2str(err)));
+    return absl::UnavailableError(absl::StrCat("cannot read the end of ", topic,
+                                               "[", partition,
+                                               "]: ", rd_kafka_err2str(err)));
   }
   int64_t from = reuse ? (*checkpoint)->changelog_offset() + 1 : 0;
   if (from < low) {
     if (reuse || low > 0) {
-      LogWarning("changelog records were deleted before they could be "
-                 "restored (retention); the state may miss them")
+      LogWarning(
+          "changelog records were deleted before they could be "
+          "restored (retention); the state may miss them")
           .With("topic", topic)
           .With("partition", partition)
           .With("first_available", low)
@@ -117,10 +119,9 @@ absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
   Checkpoint done;
   for (int64_t r : resume) done.add_input_offsets(r);
   if (from >= high) {
-    done.set_changelog_offset(reuse ? std::max<int64_t>(
-                                          (*checkpoint)->changelog_offset(),
-                                          high - 1)
-                                    : high - 1);
+    done.set_changelog_offset(
+        reuse ? std::max<int64_t>((*checkpoint)->changelog_offset(), high - 1)
+              : high - 1);
     store.acked_changelog_offset = done.changelog_offset();
     absl::Status committed = store.rocks->Commit(done);
     if (!committed.ok()) return committed;
@@ -143,8 +144,10 @@ absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
   absl::Time last_progress = absl::Now();
   absl::Status status;
   while (next < high && status.ok()) {
-    ssize_t n = rd_kafka_consume_batch_queue(queue, 500, batch.data(),
-                                             batch.size());
+    // A short wait: the batch call returns early only when the batch is
+    // full, and the last one never is.
+    ssize_t n =
+        rd_kafka_consume_batch_queue(queue, 20, batch.data(), batch.size());
     if (n <= 0) {
       if (absl::Now() - last_progress > absl::Seconds(60)) {
         status = absl::UnavailableError(absl::StrCat(
@@ -171,12 +174,12 @@ absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
         if (TagWithin(tag, resume)) {
           ++result.records_applied;
           absl::string_view key(static_cast<const char*>(m->key), m->key_len);
-          status = m->payload == nullptr
-                       ? store.rocks->Delete(key)
-                       : store.rocks->Put(
-                             key, absl::string_view(
-                                      static_cast<const char*>(m->payload),
-                                      m->len));
+          status =
+              m->payload == nullptr
+                  ? store.rocks->Delete(key)
+                  : store.rocks->Put(
+                        key, absl::string_view(
+                                 static_cast<const char*>(m->payload), m->len));
         }
         // Bound the pending batch: commit progress as we go.
         if (status.ok() && store.rocks->PendingWrites() >= 100000) {

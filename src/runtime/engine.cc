@@ -211,12 +211,19 @@ absl::Status Engine::Run() {
       });
   if (!consumer.ok()) return consumer.status();
   consumer_ = std::move(*consumer);
+  auto watermarks = NewKafkaClient(
+      RD_KAFKA_PRODUCER, settings,
+      {{"client.id", absl::StrCat(topology_.application_id, "-watermarks")}});
+  if (!watermarks.ok()) return watermarks.status();
+  watermarks_ = std::move(*watermarks);
   rd_kafka_poll_set_consumer(consumer_.get());
 
   store_memory_ = std::make_unique<StoreMemory>(
       static_cast<size_t>(topology_.processing.state_memory_mb) << 20);
-  const std::string state_dir = absl::StrCat(
-      topology_.processing.state_dir, "/", topology_.application_id);
+  const std::string state_dir =
+      absl::StrCat(options_.state_dir.empty() ? topology_.processing.state_dir
+                                              : options_.state_dir,
+                   "/", topology_.application_id);
   for (int i = 0; i < topology_.processing.threads; ++i) {
     auto thread = std::make_unique<StreamThread>(
         i, topology_, consumer_.get(), stats_.get(), store_memory_.get(),
@@ -270,6 +277,8 @@ absl::Status Engine::Run() {
     for (const auto& t : threads_) {
       if (t->failed()) Fail(t->status());
     }
+    peak_state_memory_ =
+        std::max(peak_state_memory_, store_memory_->UsageBytes());
     if (!assigned_once_ && absl::Now() > next_wait_log) {
       LogInfo("waiting for partition assignment")
           .With("group", topology_.application_id);
@@ -291,8 +300,8 @@ absl::Status Engine::Run() {
 
 bool Engine::AssignedPartitionsDrained() {
   if (assigned_.empty()) return true;
-  PartitionListPtr list(rd_kafka_topic_partition_list_new(
-      static_cast<int>(assigned_.size())));
+  PartitionListPtr list(
+      rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));
   for (const auto& [tp, thread] : assigned_) {
     rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(),
                                       tp.partition);
@@ -308,24 +317,25 @@ bool Engine::AssignedPartitionsDrained() {
       RD_KAFKA_RESP_ERR_NO_ERROR) {
     return false;
   }
+  // High watermarks, fresh from the brokers, in one request per broker
+  // (ListOffsets with timestamp -1 means "latest"). A separate client:
+  // the consumer's connection is busy with long-polling fetches.
+  PartitionListPtr ends(rd_kafka_topic_partition_list_copy(list.get()));
+  for (int i = 0; i < ends->cnt; ++i) ends->elems[i].offset = -1;
+  if (rd_kafka_offsets_for_times(watermarks_.get(), ends.get(), 5000) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;
+  }
   for (int i = 0; i < list->cnt; ++i) {
-    const auto& e = list->elems[i];
-    int64_t low = 0, high = 0;
-    if (rd_kafka_query_watermark_offsets(consumer_.get(), e.topic,
-                                         e.partition, &low, &high,
-                                         5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    int64_t position = list->elems[i].offset;
+    if (position < 0) position = committed->elems[i].offset;
+    if (position < 0) position = 0;
+    if (ends->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        position < ends->elems[i].offset) {
       return false;
     }
-    int64_t position = e.offset;
-    if (position < 0) position = committed->elems[i].offset;
-    if (position < 0) position = low;
-    if (position < high) return false;
   }
   return true;
-}
-
-size_t Engine::state_memory_bytes() const {
-  return store_memory_ != nullptr ? store_memory_->UsageBytes() : 0;
 }
 
 void Engine::Shutdown() {
@@ -338,6 +348,7 @@ void Engine::Shutdown() {
   rd_kafka_consumer_close(consumer_.get());
   threads_.clear();
   consumer_.reset();
+  watermarks_.reset();
 }
 
 }  // namespace netstreams

@@ -38,6 +38,8 @@ struct EngineOptions {
   bool until_idle = false;
   // Set (e.g. by a signal handler) to stop gracefully.
   const std::atomic<bool>* stop = nullptr;
+  // Replaces the topology's processing.state_dir when not empty.
+  std::string state_dir;
 };
 
 class Engine {
@@ -51,8 +53,9 @@ class Engine {
   absl::Status Run();
 
   const EngineStats& stats() const { return *stats_; }
-  // RocksDB memory in use (block cache and memtables), bytes.
-  size_t state_memory_bytes() const;
+  // The most RocksDB memory (block cache and memtables) in use at once
+  // during Run(), in bytes.
+  size_t peak_state_memory_bytes() const { return peak_state_memory_; }
   absl::Duration elapsed() const { return elapsed_; }
 
  private:
@@ -78,6 +81,8 @@ class Engine {
   std::unique_ptr<EngineStats> stats_;
   std::unique_ptr<StoreMemory> store_memory_;
   KafkaPtr consumer_;
+  // Asks brokers for high watermarks when deciding the input is drained.
+  KafkaPtr watermarks_;
   std::vector<std::unique_ptr<StreamThread>> threads_;
   // Task (sub-topology, partition) -> owning thread index.
   std::map<std::pair<int, int32_t>, int> task_owner_;
@@ -90,6 +95,7 @@ class Engine {
   absl::Status failure_;
   std::atomic<bool> fatal_{false};
   absl::Duration elapsed_;
+  size_t peak_state_memory_ = 0;
 };
 
 }  // namespace netstreams

@@ -14,7 +14,7 @@ StageTotals EngineStats::Totals(int stage) const {
 }
 
 Counter* EngineStats::NamedCounter(int thread, absl::string_view stage,
-                                  absl::string_view name) {
+                                   absl::string_view name) {
   std::lock_guard<std::mutex> lock(named_mu_);
   auto& counters = named_[{std::string(stage), std::string(name)}];
   if (counters == nullptr) counters.reset(new Counter[threads_]);

@@ -65,8 +65,7 @@ class EngineStats {
   std::vector<StageSlot> slots_;
   int threads_;
   mutable std::mutex named_mu_;
-  std::map<std::pair<std::string, std::string>,
-           std::unique_ptr<Counter[]>>
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<Counter[]>>
       named_;
   std::atomic<uint64_t> restored_records_{0};
   std::atomic<uint64_t> restore_micros_{0};

@@ -1,8 +1,8 @@
 #include "src/runtime/kafka_record_collector.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/message.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/message.h"
 #include "src/common/log.h"
 
 namespace netstreams {
@@ -98,15 +98,13 @@ absl::StatusOr<TopicId> KafkaRecordCollector::ResolveTopic(
   return TopicId{static_cast<int32_t>(topics_.size() - 1)};
 }
 
-void KafkaRecordCollector::Produce(rd_kafka_topic_t* topic,
-                                   int32_t partition, absl::string_view key,
+void KafkaRecordCollector::Produce(rd_kafka_topic_t* topic, int32_t partition,
+                                   absl::string_view key,
                                    const absl::string_view* value,
                                    int64_t timestamp_ms,
-                                   rd_kafka_headers_t* headers,
-                                   void* opaque) {
+                                   rd_kafka_headers_t* headers, void* opaque) {
   // A null value is a tombstone (a deleted key in a compacted changelog).
-  void* payload =
-      value != nullptr ? const_cast<char*>(value->data()) : nullptr;
+  void* payload = value != nullptr ? const_cast<char*>(value->data()) : nullptr;
   size_t size = value != nullptr ? value->size() : 0;
   while (true) {
     rd_kafka_resp_err_t err;
@@ -179,8 +177,8 @@ void KafkaRecordCollector::SendDeadLetter(const Record& record,
     rd_kafka_header_add(headers, name.data(), static_cast<ssize_t>(name.size()),
                         value.data(), static_cast<ssize_t>(value.size()));
   });
-  Produce(dead_letter_topic_, RD_KAFKA_PARTITION_UA, origin.key,
-          &origin.value, origin.timestamp_ms, headers, nullptr);
+  Produce(dead_letter_topic_, RD_KAFKA_PARTITION_UA, origin.key, &origin.value,
+          origin.timestamp_ms, headers, nullptr);
 }
 
 void KafkaRecordCollector::SendChangelog(TopicId topic, int32_t partition,

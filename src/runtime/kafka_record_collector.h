@@ -61,8 +61,7 @@ class KafkaRecordCollector final : public RecordCollector,
                          void* opaque);
   void Produce(rd_kafka_topic_t* topic, int32_t partition,
                absl::string_view key, const absl::string_view* value,
-               int64_t timestamp_ms, rd_kafka_headers_t* headers,
-               void* opaque);
+               int64_t timestamp_ms, rd_kafka_headers_t* headers, void* opaque);
   void Fail(absl::Status status);
 
   const LoadedTopology& topology_;

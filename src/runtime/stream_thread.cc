@@ -362,8 +362,7 @@ absl::Status StreamThread::RestorePending() {
     }
     std::vector<int64_t> resume;
     for (int i = 0; i < list->cnt; ++i) {
-      resume.push_back(list->elems[i].offset >= 0 ? list->elems[i].offset
-                                                  : -1);
+      resume.push_back(list->elems[i].offset >= 0 ? list->elems[i].offset : -1);
     }
     absl::Status status = restorer_->RestoreTask(*task, resume);
     if (!status.ok()) return status;

@@ -74,9 +74,8 @@ class Task::Node final : public ProcessorContext {
   void ReportFatal(const absl::Status& status) override {
     if (task_->fatal_.ok()) {
       task_->fatal_ = absl::Status(
-          status.code(),
-          absl::StrCat("stage ", name_, " in task ", task_->id_, ": ",
-                       status.message()));
+          status.code(), absl::StrCat("stage ", name_, " in task ", task_->id_,
+                                      ": ", status.message()));
     }
   }
 
@@ -137,8 +136,7 @@ absl::Status Task::OpenStores() {
     std::filesystem::create_directories(store.path, error);
     if (error) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "cannot create state directory ", store.path, ": ",
-          error.message()));
+          "cannot create state directory ", store.path, ": ", error.message()));
     }
     if (store.info->logged) {
       auto topic =
@@ -159,8 +157,8 @@ absl::Status Task::OpenStores() {
 // metered(caching(change-logging(RocksDB))), as Kafka Streams layers them;
 // the metered layer is the engine's counters around stages' calls.
 absl::Status Task::BuildStack(TaskStore& store) {
-  auto rocks = RocksDbStore::Open(store.path, store.info->name,
-                                  services_.store_memory);
+  auto rocks =
+      RocksDbStore::Open(store.path, store.info->name, services_.store_memory);
   if (!rocks.ok()) return rocks.status();
   store.rocks = rocks->get();
   std::unique_ptr<KeyValueStore> layer = std::move(*rocks);
@@ -175,19 +173,15 @@ absl::Status Task::BuildStack(TaskStore& store) {
 }
 
 absl::Status Task::WipeStore(TaskStore& store) {
-  // The layers own the RocksDB instance: close the whole stack first.
-  store.top.reset();
-  store.rocks = nullptr;
-  absl::Status destroyed = RocksDbStore::Destroy(store.path);
-  if (!destroyed.ok()) return destroyed;
-  return BuildStack(store);
+  // In place: the stages already hold the store's top layer.
+  return store.rocks->Wipe();
 }
 
 absl::Status Task::Init() {
   absl::Status opened = OpenStores();
   if (!opened.ok()) {
-    return absl::Status(opened.code(), absl::StrCat("task ", id_, ": ",
-                                                    opened.message()));
+    return absl::Status(opened.code(),
+                        absl::StrCat("task ", id_, ": ", opened.message()));
   }
   const Subtopology& sub = topology_.subtopologies[subtopology_];
   nodes_.resize(topology_.stages.size());
@@ -282,8 +276,8 @@ void Task::RunPunctuations(PunctuationType type, int64_t now_ms) {
     if (now_ms < p.next_due_ms) continue;
     p.callback(now_ms);
     // Skip missed intervals rather than firing once per interval.
-    p.next_due_ms = now_ms - (now_ms - p.next_due_ms) % p.interval_ms +
-                    p.interval_ms;
+    p.next_due_ms =
+        now_ms - (now_ms - p.next_due_ms) % p.interval_ms + p.interval_ms;
   }
 }
 

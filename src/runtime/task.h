@@ -47,8 +47,7 @@ class ChangelogSink {
   virtual void SendChangelog(TopicId topic, int32_t partition,
                              absl::string_view key,
                              const absl::string_view* value,
-                             absl::string_view tag,
-                             int64_t* acked_offset) = 0;
+                             absl::string_view tag, int64_t* acked_offset) = 0;
 };
 
 // What a task borrows from its stream thread.
@@ -81,9 +80,9 @@ struct SourcePartition {
 struct TaskStore {
   const StoreInfo* info = nullptr;
   std::string path;
-  RocksDbStore* rocks = nullptr;        // the bottom layer
-  CachingStore* cache = nullptr;        // the write cache
-  std::unique_ptr<KeyValueStore> top;   // what stages see
+  RocksDbStore* rocks = nullptr;                // the bottom layer
+  CachingStore* cache = nullptr;                // the write cache
+  std::unique_ptr<KeyValueStore> top;           // what stages see
   ChangelogWriter* changelog_writer = nullptr;  // null: not logged
   TopicId changelog_topic;
   int64_t acked_changelog_offset = -1;  // written by delivery reports

@@ -619,9 +619,9 @@ class Loader {
         std::set<std::string> keys(key_fields.begin(), key_fields.end());
         for (size_t j = 0; j < inputs[i].size(); ++j) {
           const auto& p = partitioned_by[inputs[i][j]];
-          bool ok = p.has_value() && !p->empty() &&
-                    std::includes(keys.begin(), keys.end(), p->begin(),
-                                  p->end());
+          bool ok =
+              p.has_value() && !p->empty() &&
+              std::includes(keys.begin(), keys.end(), p->begin(), p->end());
           if (!ok) {
             diagnostics_.Error(
                 absl::StrCat(s.path, ".inputs[", j, "]"),
@@ -659,10 +659,10 @@ class Loader {
         }
         auto [it, inserted] = owners.emplace(store.name, s.name);
         if (!inserted) {
-          diagnostics_.Error(s.config_path,
-                             absl::StrCat("store '", store.name,
-                                          "' is already used by stage '",
-                                          it->second, "'"));
+          diagnostics_.Error(
+              s.config_path,
+              absl::StrCat("store '", store.name,
+                           "' is already used by stage '", it->second, "'"));
         }
       }
     }
@@ -706,8 +706,8 @@ class Loader {
       if (nodes[r].factory->shape() != StageFactory::Shape::kRepartition) {
         continue;
       }
-      std::string topic = absl::StrCat(out_->application_id, "-",
-                                        nodes[r].name, "-repartition");
+      std::string topic = absl::StrCat(out_->application_id, "-", nodes[r].name,
+                                       "-repartition");
       nodes[r].repartition_topic = topic;
       nodes[r].topics.writes = {topic};
       StageNode in;
@@ -717,8 +717,7 @@ class Loader {
       in.path = nodes[r].path;
       in.synthesized = true;
       in.config.reset(source_factory->default_config().New());
-      const auto* field =
-          in.config->GetDescriptor()->FindFieldByName("topic");
+      const auto* field = in.config->GetDescriptor()->FindFieldByName("topic");
       in.config->GetReflection()->SetString(in.config.get(), field, topic);
       in.topics.reads = {topic};
       in.output_type = nodes[r].output_type;
@@ -814,8 +813,8 @@ class Loader {
           out_->topics.push_back({node.repartition_topic, partitions,
                                   node.output_type, /*internal=*/true});
         }
-        for (const StoreSpec& spec : node.factory->Stores(*node.config,
-                                                          node.name)) {
+        for (const StoreSpec& spec :
+             node.factory->Stores(*node.config, node.name)) {
           StoreInfo store;
           store.name = spec.name;
           store.stage = k;

@@ -108,6 +108,7 @@ class EngineEndToEndTest(unittest.TestCase):
         result = harness.run_engine([
             "--topology=" + harness.runfile(DEFAULT_TOPOLOGY),
             "--bootstrap_servers=" + self.broker.bootstrap,
+            "--state_dir=" + tempfile.mkdtemp(),
             "--replay=cgnat.syslog=" + harness.runfile(FIXTURE),
             "--until_idle"] + list(extra))
         self.assertEqual(result.returncode, 0, result.stderr.decode())

@@ -78,8 +78,8 @@ class PairingTest : public ::testing::Test {
   void Feed(const NatEvent& e) {
     Record r = context_->Input("", 0, e.source().offset());
     r.message = &e;
-    int64_t ms = e.event_time().seconds() * 1000 + e.event_time().nanos() /
-                                                      1000000;
+    int64_t ms =
+        e.event_time().seconds() * 1000 + e.event_time().nanos() / 1000000;
     r.timestamp_ms = ms;
     processor_->Process(r);
     context_->AdvanceStreamTime(ms);
@@ -167,7 +167,7 @@ TEST_F(PairingTest, ExactDuplicatesAreIgnoredAndCounted) {
   Feed(Event(cgnat::v1::CREATE, kT0));
   Feed(Event(cgnat::v1::DELETE, kT0 + 1000));
   Feed(Event(cgnat::v1::DELETE, kT0 + 1000));  // after the pair closed
-  Feed(Event(cgnat::v1::CREATE, kT0));          // ditto
+  Feed(Event(cgnat::v1::CREATE, kT0));         // ditto
   ASSERT_EQ(Sessions().size(), 1u);
   EXPECT_EQ(Count("duplicate"), 3u);
   // Held deletes too.

@@ -45,10 +45,9 @@ class RecordingWriter : public ChangelogWriter {
 };
 
 std::string TempPath(const std::string& name) {
-  return absl::StrCat(testing::TempDir(), "/", name, "-",
-                      testing::UnitTest::GetInstance()
-                          ->current_test_info()
-                          ->name());
+  return absl::StrCat(
+      testing::TempDir(), "/", name, "-",
+      testing::UnitTest::GetInstance()->current_test_info()->name());
 }
 
 TEST(RocksDbStoreTest, CommitWritesStateAndCheckpointTogether) {
@@ -106,8 +105,7 @@ TEST(RocksDbStoreTest, SecondOpenOfTheSameStoreFailsClearly) {
   ASSERT_TRUE(first.ok());
   auto second = RocksDbStore::Open(path, "s", &memory);
   ASSERT_FALSE(second.ok());
-  EXPECT_NE(second.status().message().find("another engine"),
-            std::string::npos)
+  EXPECT_NE(second.status().message().find("another engine"), std::string::npos)
       << second.status();
 }
 
@@ -116,8 +114,8 @@ TEST(RocksDbStoreTest, StoresShareOneMemoryBudget) {
   std::vector<std::unique_ptr<RocksDbStore>> stores;
   std::string value(1000, 'v');
   for (int s = 0; s < 8; ++s) {
-    auto store = RocksDbStore::Open(TempPath(absl::StrCat("db", s)), "s",
-                                    &memory);
+    auto store =
+        RocksDbStore::Open(TempPath(absl::StrCat("db", s)), "s", &memory);
     ASSERT_TRUE(store.ok());
     for (int i = 0; i < 3000; ++i) {
       ASSERT_TRUE((*store)->Put(absl::StrCat("key", i), value).ok());
@@ -161,8 +159,8 @@ TEST(CachingStoreTest, AbsorbsRepeatedWritesAndCancelsCreateDelete) {
   EXPECT_EQ(below->entries().size(), 1u);
 
   ASSERT_TRUE(cache.Flush().ok());
-  EXPECT_EQ(changelog.log, (std::vector<std::string>{"k=3",
-                                                      "old=<tombstone>"}));
+  EXPECT_EQ(changelog.log,
+            (std::vector<std::string>{"k=3", "old=<tombstone>"}));
   EXPECT_EQ(below->entries().size(), 1u);
   EXPECT_EQ(Get(*below, "k"), "3");
   EXPECT_EQ(cache.dirty_entries(), 0u);

@@ -144,7 +144,8 @@ TEST(TopologyLoaderTest, UnknownStageKind) {
   std::string error = ErrorOf(Replace("    parse:\n", "    prase:\n"));
   EXPECT_THAT(error, HasSubstr("t.yaml:25:5: stages[1].prase: unknown stage "
                                "kind 'prase' (did you mean 'parse'?); known "
-                               "kinds: parse, sink, source"));
+                               "kinds: parse, port_block_pairing, repartition, "
+                               "session_pairing, sink, source"));
 }
 
 TEST(TopologyLoaderTest, DanglingInput) {
@@ -290,6 +291,97 @@ TEST(TopologyLoaderTest, BadTimezone) {
                               "framing: rfc5424\n      timezone: Mars/Base")),
               HasSubstr("stages[1].parse.timezone: unknown time zone "
                         "'Mars/Base'"));
+}
+
+constexpr char kPairing[] = R"(application_id: pair
+topics:
+  - {name: raw, partitions: 4, type: bytes}
+  - {name: sessions, partitions: 4, type: cgnat.v1.NatSession}
+  - {name: dlq, partitions: 1, type: bytes}
+dead_letter_topic: dlq
+stages:
+  - {name: in, source: {topic: raw}}
+  - {name: parse, inputs: [in], parse: {format: nfware}}
+  - name: by_sub
+    inputs: [parse]
+    repartition: {key_by: [device, inside_ip], partitions: 8}
+  - {name: pairing, inputs: [by_sub], session_pairing: {grace: 30s}}
+  - {name: out, inputs: [pairing], sink: {topic: sessions}}
+)";
+
+TEST(TopologyLoaderTest, RepartitionStartsANewSubtopology) {
+  auto loaded = LoadTopologyYaml(kPairing, "p.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const LoadedTopology& t = **loaded;
+  ASSERT_EQ(t.subtopologies.size(), 2u);
+  EXPECT_EQ(t.subtopologies[0].source_topics, std::vector<std::string>{"raw"});
+  EXPECT_EQ(t.subtopologies[0].partitions, 4);
+  EXPECT_EQ(t.subtopologies[1].source_topics,
+            std::vector<std::string>{"pair-by_sub-repartition"});
+  EXPECT_EQ(t.subtopologies[1].partitions, 8);
+  const TopicInfo* internal = t.FindTopic("pair-by_sub-repartition");
+  ASSERT_NE(internal, nullptr);
+  EXPECT_TRUE(internal->internal);
+  EXPECT_EQ(internal->partitions, 8);
+  EXPECT_EQ(internal->type, "cgnat.v1.NatEvent");
+  const StageNode* in = t.FindStage("by_sub/in");
+  ASSERT_NE(in, nullptr);
+  EXPECT_TRUE(in->synthesized);
+  EXPECT_EQ(in->subtopology, 1);
+  EXPECT_EQ(t.FindStage("pairing")->inputs,
+            std::vector<int>{static_cast<int>(in - &t.stages[0])});
+  // The pairing store and its compacted changelog, partitioned like the
+  // sub-topology that owns it.
+  ASSERT_EQ(t.stores.size(), 1u);
+  EXPECT_EQ(t.stores[0].name, "pairing");
+  EXPECT_EQ(t.stores[0].subtopology, 1);
+  const TopicInfo* changelog = t.FindTopic("pair-pairing-changelog");
+  ASSERT_NE(changelog, nullptr);
+  EXPECT_EQ(changelog->partitions, 8);
+  EXPECT_TRUE(changelog->compacted);
+}
+
+TEST(TopologyLoaderTest, StatefulStageDemandsPartitioningByItsKey) {
+  std::string yaml = kPairing;
+  size_t at = yaml.find("  - name: by_sub");
+  yaml.erase(at, yaml.find("  - {name: pairing") - at);
+  at = yaml.find("inputs: [by_sub], session");
+  yaml.replace(at, 16, "inputs: [parse]");
+  std::string error = ErrorOf(yaml);
+  EXPECT_NE(error.find("stages[2].inputs[0]: stage 'pairing' keeps state "
+                       "per [device, vrf,"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("its input 'parse' has no known partitioning: put a "
+                       "repartition stage in between"),
+            std::string::npos)
+      << error;
+  // Keyed by a field outside the pairing key: still wrong.
+  yaml = kPairing;
+  at = yaml.find("key_by: [device, inside_ip]");
+  yaml.replace(at, 27, "key_by: [device, vendor]");
+  EXPECT_NE(ErrorOf(yaml).find("is partitioned by [device, vendor]"),
+            std::string::npos);
+}
+
+TEST(TopologyLoaderTest, RepartitionNeedsFieldsOfItsInput) {
+  std::string yaml = kPairing;
+  size_t at = yaml.find("key_by: [device, inside_ip]");
+  yaml.replace(at, 27, "key_by: [device, insde_ip]");
+  EXPECT_NE(ErrorOf(yaml).find("stages[2].repartition.key_by[1]: "
+                               "cgnat.v1.NatEvent has no field 'insde_ip'"),
+            std::string::npos);
+}
+
+TEST(TopologyLoaderTest, StoreNamesAreUnique) {
+  std::string yaml = kPairing;
+  yaml +=
+      "  - {name: pairing2, inputs: [by_sub], session_pairing: {store: "
+      "pairing}}\n  - {name: out2, inputs: [pairing2], sink: {topic: "
+      "sessions}}\n";
+  EXPECT_NE(ErrorOf(yaml).find("store 'pairing' is already used by stage "
+                               "'pairing'"),
+            std::string::npos);
 }
 
 TEST(TopologyLoaderTest, MissingFileIsAnError) {

@@ -222,8 +222,7 @@ void PairingProcessor::OnCreate(const NatEvent& event, int64_t time_ms,
            record.origin);
       return;
     }
-    Emit(Outcome::kSuperseded, open, nullptr, time_ms, time_ms,
-         record.origin);
+    Emit(Outcome::kSuperseded, open, nullptr, time_ms, time_ms, record.origin);
     ClearTimer(open_due, kExpiryTimer);
   } else {
     auto* held = google::protobuf::Arena::CreateMessage<NatEvent>(arena);

@@ -94,8 +94,8 @@ class PairingProcessor : public Processor {
   Counter* updated_ = nullptr;
   Counter* other_mapping_ = nullptr;
   Counter* store_errors_ = nullptr;
-  std::string key_;      // the current mapping key
-  std::string buffer_;   // state key / value scratch
+  std::string key_;     // the current mapping key
+  std::string buffer_;  // state key / value scratch
   std::string value_;
   std::string serialized_;
   std::vector<std::string> due_timers_;

@@ -32,8 +32,9 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
     bool ok = true;
     for (const std::string& type : context.input_types()) {
       if (type != "cgnat.v1.NatEvent") {
-        context.Error("", absl::StrCat(kind_, " pairs cgnat.v1.NatEvent; its "
-                                              "input carries ",
+        context.Error("", absl::StrCat(kind_,
+                                       " pairs cgnat.v1.NatEvent; its "
+                                       "input carries ",
                                        type));
         ok = false;
       }
@@ -51,29 +52,28 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
   std::vector<StoreSpec> StoresTyped(
       const PairingConfig& config,
       absl::string_view stage_name) const override {
-    return {{config.store().empty() ? std::string(stage_name)
-                                    : config.store(),
+    return {{config.store().empty() ? std::string(stage_name) : config.store(),
              /*logged=*/true}};
   }
 
   std::vector<std::string> KeyFieldsTyped(
       const PairingConfig& config) const override {
-    return {"device",           "vrf",         "protocol",
-            "inside_ip",        "inside_port", "outside_ip",
-            "outside_port",     "destination_ip", "destination_port",
-            "port_block_start", "port_block_end", "mapping"};
+    return {"device",           "vrf",
+            "protocol",         "inside_ip",
+            "inside_port",      "outside_ip",
+            "outside_port",     "destination_ip",
+            "destination_port", "port_block_start",
+            "port_block_end",   "mapping"};
   }
 
   std::unique_ptr<Processor> CreateTyped(
-      const PairingConfig& config,
-      const StageCreateInfo& info) const override {
+      const PairingConfig& config, const StageCreateInfo& info) const override {
     PairingSettings settings;
     settings.store = config.store().empty() ? info.stage_name : config.store();
     settings.grace_ms = Millis(config.grace(), 60 * 1000);
     settings.max_lifetime_ms =
         Millis(config.max_lifetime(), 24 * 3600 * 1000LL);
-    settings.punctuate_interval_ms =
-        Millis(config.punctuate_interval(), 1000);
+    settings.punctuate_interval_ms = Millis(config.punctuate_interval(), 1000);
     settings.port_blocks = port_blocks_;
     return std::make_unique<PairingProcessor>(settings);
   }
@@ -85,7 +85,8 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
 
 class SessionPairingStageFactory : public PairingStageFactory {
  public:
-  SessionPairingStageFactory() : PairingStageFactory("session_pairing", false) {}
+  SessionPairingStageFactory()
+      : PairingStageFactory("session_pairing", false) {}
 };
 
 class PortBlockPairingStageFactory : public PairingStageFactory {

@@ -66,8 +66,9 @@ class RepartitionStageFactory : public TypedStageFactory<RepartitionConfig> {
       }
     }
     if (types.empty() || types[0] == kBytesType) {
-      context.Error("", "repartition keys by message fields; its input is "
-                        "raw bytes (parse it first)");
+      context.Error("",
+                    "repartition keys by message fields; its input is "
+                    "raw bytes (parse it first)");
       return std::nullopt;
     }
     if (config.key_by().empty()) {
@@ -79,12 +80,12 @@ class RepartitionStageFactory : public TypedStageFactory<RepartitionConfig> {
     for (int i = 0; i < config.key_by_size(); ++i) {
       const FieldDescriptor* f = d->FindFieldByName(config.key_by(i));
       if (f == nullptr || !IsKeyableField(f)) {
-        context.Error(absl::StrCat("key_by[", i, "]"),
-                      absl::StrCat(types[0], f == nullptr ? " has no field '"
-                                                          : " field '",
-                                   config.key_by(i),
-                                   f == nullptr ? "'"
-                                                : "' is not a single value"));
+        context.Error(
+            absl::StrCat("key_by[", i, "]"),
+            absl::StrCat(types[0],
+                         f == nullptr ? " has no field '" : " field '",
+                         config.key_by(i),
+                         f == nullptr ? "'" : "' is not a single value"));
         ok = false;
       }
     }
