@@ -1,16 +1,26 @@
-// //tools:bench — engine CPU per record, passthrough vs parse, in one run.
+// //tools:bench — engine CPU per record for three topologies in one run,
+// and the state restore rate.
 //
 //   bazel run //tools:bench -- [--records=1000000] [--partitions=64]
 //                              [--threads=1] [--rounds=2]
 //
 // Starts //tools:dev_broker as its own process (so the broker's CPU is not
 // counted), produces --records generated NFWare syslog lines into a topic,
-// then runs the //:engine binary with --until_idle over two topologies
-// (passthrough: source -> sink; parse: source -> parse -> sink) and
-// measures the engine process's user+sys CPU time (wait4 rusage), not wall
-// time, since the broker shares the machine. Each topology runs --rounds
-// times, alternating, and the lowest CPU time counts. Prints records per
-// engine CPU-second for both and their ratio.
+// then runs the //:engine binary with --until_idle over
+//   passthrough: source -> sink (no parsing)
+//   parse:       source -> parse -> sink
+//   pairing:     source -> parse -> repartition -> session_pairing -> sink
+//                (with its RocksDB store, write cache and changelog)
+// and measures the engine process's user+sys CPU time (wait4 rusage), not
+// wall time, since the broker shares the machine. Each topology runs
+// --rounds times, alternating, and the lowest CPU time counts. Last, the
+// pairing application runs once more with its state directory deleted: the
+// whole changelog is restored, and the restore rate is reported.
+//
+// The input is realistic for pairing: sessions are created and deleted
+// (lifetimes 1 s to 5 min of event time), in event-time order; 8% are
+// never deleted and stay open; 85% SESSION, 8% PORT, 3% ADDRESS and 4%
+// PORT_BLOCK mappings.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -18,14 +28,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -45,65 +58,105 @@ std::string Runfile(const char* argv0, const std::string& path) {
   return absl::StrCat(argv0, ".runfiles/netstreams/", path);
 }
 
-// A realistic mix: 80% sessions (create + delete), 10% port mappings,
-// 5% address mappings, 5% port blocks; RFC 5424 framing as NFWare sends.
-std::string GenerateLines(int64_t count, const std::string& path) {
-  std::ofstream out(path);
+struct Input {
+  int64_t lines = 0;
+  int64_t open_at_end = 0;
+};
+
+Input GenerateLines(int64_t count, const std::string& path) {
   std::mt19937 rng(42);
-  int64_t t = 1795392000;  // 2026-11-23T00:00:00Z
-  for (int64_t i = 0; i < count; ++i) {
+  const int64_t sessions = count / 2 + count / 20;
+  const int64_t base_ms = 1795392000000;  // 2026-11-23T00:00:00Z
+  std::vector<std::pair<int64_t, std::string>> lines;
+  lines.reserve(static_cast<size_t>(sessions) * 2);
+  Input input;
+  for (int64_t s = 0; s < sessions; ++s) {
+    int64_t create_ms = base_ms + s * 50;  // 20,000 sessions/s
+    int64_t lifetime_ms = 1000 + static_cast<int64_t>(rng() % 299000);
+    bool stays_open = rng() % 100 < 8;
     int kind = static_cast<int>(rng() % 100);
-    const char* action = (rng() & 1) ? "A" : "D";
-    uint32_t sub = rng();
+    uint32_t a = static_cast<uint32_t>(s);
+    std::string inside = absl::StrFormat("10.%d.%d.%d", (a >> 16) & 255,
+                                         (a >> 8) & 255, a & 255);
+    std::string outside =
+        absl::StrFormat("100.64.%d.%d", (a >> 8) & 63, a & 255);
+    int port = 1024 + static_cast<int>(a % 60000);
     std::string body;
-    if (kind < 80) {
+    if (kind < 85) {
       body = absl::StrFormat(
-          "%s VRF 0 %d INT 10.%d.%d.%d:%d EXT 100.64.%d.%d:%d DST "
-          "%d.%d.%d.%d:%d DIR OUT",
-          action, (sub & 1) ? 6 : 17, (sub >> 8) & 63, (sub >> 14) & 255,
-          (sub >> 22) & 255, 1024 + rng() % 64000, (sub >> 4) & 15, rng() % 256,
-          1024 + rng() % 64000, 1 + rng() % 223, rng() % 256, rng() % 256,
-          1 + rng() % 254, (sub & 2) ? 443 : 53);
-    } else if (kind < 90) {
-      body =
-          absl::StrFormat("%s VRF 0 17 INT 10.%d.%d.%d:%d EXT 100.64.%d.%d:%d",
-                          action, (sub >> 8) & 63, (sub >> 14) & 255,
-                          (sub >> 22) & 255, 1024 + rng() % 64000,
-                          (sub >> 4) & 15, rng() % 256, 1024 + rng() % 64000);
-    } else if (kind < 95) {
-      body = absl::StrFormat("%s VRF 3 INT 10.%d.%d.%d EXT 100.65.%d.%d",
-                             action, (sub >> 8) & 63, (sub >> 14) & 255,
-                             (sub >> 22) & 255, (sub >> 4) & 15, rng() % 256);
+          "VRF 0 %d INT %s:%d EXT %s:%d DST %d.%d.%d.%d:%d DIR OUT",
+          (a & 1) ? 6 : 17, inside, port, outside, port, 1 + rng() % 223,
+          rng() % 256, rng() % 256, 1 + rng() % 254, (a & 2) ? 443 : 53);
+    } else if (kind < 93) {
+      body = absl::StrFormat("VRF 0 17 INT %s:%d EXT %s:%d", inside, port,
+                             outside, port);
+    } else if (kind < 96) {
+      body = absl::StrFormat("VRF 3 INT %s EXT %s", inside, outside);
     } else {
-      int block = static_cast<int>(rng() % 120);
-      body = absl::StrFormat("%s VRF 0 INT 10.%d.%d.%d EXT 100.64.%d.%d:%d-%d",
-                             action, (sub >> 8) & 63, (sub >> 14) & 255,
-                             (sub >> 22) & 255, (sub >> 4) & 15, rng() % 256,
+      int block = static_cast<int>(a % 120);
+      body = absl::StrFormat("VRF 0 INT %s EXT %s:%d-%d", inside, outside,
                              1024 + block * 512, 1024 + block * 512 + 511);
     }
-    t += rng() % 3 == 0 ? 1 : 0;
-    out << "<134>1 "
-        << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
-                            absl::FromUnixMillis(t * 1000 + i % 1000),
-                            absl::UTCTimeZone())
-        << " vcgnat-" << (sub % 4) << " vcgnat - - - " << body << "\n";
+    std::string device = absl::StrCat("vcgnat-", a % 4);
+    auto render = [&](char action, int64_t ms) {
+      return absl::StrCat(
+          "<134>1 ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(ms),
+                           absl::UTCTimeZone()),
+          " ", device, " vcgnat - - - ", std::string(1, action), " ", body);
+    };
+    lines.emplace_back(create_ms, render('A', create_ms));
+    if (!stays_open) {
+      lines.emplace_back(create_ms + lifetime_ms,
+                         render('D', create_ms + lifetime_ms));
+    }
   }
-  return path;
+  std::stable_sort(
+      lines.begin(), lines.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  lines.resize(std::min<size_t>(lines.size(), static_cast<size_t>(count)));
+  // Sessions whose create is in the input but not their delete.
+  std::map<std::string, int> balance;
+  std::ofstream out(path);
+  for (const auto& [ms, line] : lines) {
+    out << line << "\n";
+    size_t vrf = line.find(" VRF ");
+    std::string key = line.substr(vrf);
+    balance[key] += line[vrf - 1] == 'A' ? 1 : -1;
+  }
+  for (const auto& [key, n] : balance) input.open_at_end += n > 0 ? n : 0;
+  input.lines = static_cast<int64_t>(lines.size());
+  return input;
 }
 
 std::string TopologyYaml(const std::string& name, int partitions, int threads,
-                         bool parse) {
-  std::string stages =
-      parse ? "  - {name: parse, inputs: [in], parse: {format: nfware}}\n"
-              "  - {name: out, inputs: [parse], sink: {topic: bench.events, "
-              "key: inside_ip}}\n"
-            : "  - {name: out, inputs: [in], sink: {topic: bench.copy}}\n";
+                         const std::string& kind) {
+  std::string stages;
+  if (kind == "passthrough") {
+    stages = "  - {name: out, inputs: [in], sink: {topic: bench.copy}}\n";
+  } else if (kind == "parse") {
+    stages =
+        "  - {name: parse, inputs: [in], parse: {format: nfware}}\n"
+        "  - {name: out, inputs: [parse], sink: {topic: bench.events, key: "
+        "inside_ip}}\n";
+  } else {
+    stages =
+        "  - {name: parse, inputs: [in], parse: {format: nfware}}\n"
+        "  - {name: by_sub, inputs: [parse], repartition: {key_by: [device, "
+        "inside_ip]}}\n"
+        "  - {name: pairing, inputs: [by_sub], session_pairing: {grace: 60s, "
+        "max_lifetime: 24h}}\n"
+        "  - {name: out, inputs: [pairing], sink: {topic: bench.sessions, "
+        "key: outside_ip}}\n";
+  }
   return absl::StrCat(
-      "application_id: ", name, "\n", "topics:\n",
-      "  - {name: bench.syslog, partitions: ", partitions, ", type: bytes}\n",
-      "  - {name: bench.copy, partitions: ", partitions, ", type: bytes}\n",
-      "  - {name: bench.events, partitions: ", partitions,
+      "application_id: ", name, "\n", "kafka: {session.timeout.ms: \"6000\"}\n",
+      "topics:\n", "  - {name: bench.syslog, partitions: ", partitions,
+      ", type: bytes}\n", "  - {name: bench.copy, partitions: ", partitions,
+      ", type: bytes}\n", "  - {name: bench.events, partitions: ", partitions,
       ", type: cgnat.v1.NatEvent}\n",
+      "  - {name: bench.sessions, partitions: ", partitions,
+      ", type: cgnat.v1.NatSession}\n",
       "  - {name: bench.dlq, partitions: 1, type: bytes}\n",
       "dead_letter_topic: bench.dlq\n", "processing: {threads: ", threads,
       ", commit_interval: 1s}\n", "stages:\n",
@@ -114,10 +167,15 @@ struct RunResult {
   double cpu_s = 0;
   double wall_s = 0;
   int64_t records_in = 0;
+  int64_t restored = 0;
+  double restore_s = 0;
+  double state_mib = 0;
+  std::string counters;
   bool ok = false;
 };
 
-// Runs the engine as a child; CPU from wait4's rusage.
+// Runs the engine as a child; CPU from wait4's rusage; figures from its
+// summary.
 RunResult RunEngine(const std::string& engine,
                     const std::vector<std::string>& args) {
   RunResult result;
@@ -150,12 +208,20 @@ RunResult RunEngine(const std::string& engine,
   result.cpu_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
                  usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
   result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  // The summary row of the source stage: "in   source   <in> ...".
   for (absl::string_view line : absl::StrSplit(out, '\n')) {
     std::vector<absl::string_view> cols =
         absl::StrSplit(line, ' ', absl::SkipEmpty());
     if (cols.size() >= 3 && cols[0] == "in" && cols[1] == "source") {
       absl::SimpleAtoi(cols[2], &result.records_in);
+    } else if (cols.size() >= 6 && cols[0] == "restored") {
+      absl::SimpleAtoi(cols[1], &result.restored);
+      std::string secs(cols[5]);
+      if (!secs.empty()) secs.pop_back();  // "1.234s"
+      absl::SimpleAtod(secs, &result.restore_s);
+    } else if (cols.size() >= 5 && cols[0] == "state" && cols[1] == "memory") {
+      absl::SimpleAtod(cols[4], &result.state_mib);
+    } else if (!cols.empty() && cols[0] == "pairing:") {
+      result.counters = std::string(line);
     }
   }
   return result;
@@ -189,14 +255,19 @@ int Main(int argc, char** argv) {
   char tmpl[] = "/tmp/netstreams-bench-XXXXXX";
   std::string dir = mkdtemp(tmpl);
 
-  std::string passthrough = dir + "/passthrough.yaml";
-  std::string parse = dir + "/parse.yaml";
-  std::ofstream(passthrough)
-      << TopologyYaml("bench-passthrough", partitions, threads, false);
-  std::ofstream(parse) << TopologyYaml("bench-parse", partitions, threads,
-                                       true);
-
-  // The broker, as its own process.
+  // Every run's topology file, written first: the mock broker cannot
+  // create topics on request, so the dev broker creates all of them,
+  // internal ones (repartition, changelog) included.
+  const std::vector<std::string> kinds = {"passthrough", "parse", "pairing"};
+  std::vector<std::string> broker_args = {dev_broker, "--port=0"};
+  for (int round = 0; round < rounds; ++round) {
+    for (const std::string& kind : kinds) {
+      std::string app = absl::StrCat("bench-", kind, "-", round);
+      std::string file = absl::StrCat(dir, "/", app, ".yaml");
+      std::ofstream(file) << TopologyYaml(app, partitions, threads, kind);
+      broker_args.push_back("--topology=" + file);
+    }
+  }
   int pipefd[2];
   if (pipe(pipefd) != 0) return 1;
   pid_t broker = fork();
@@ -204,9 +275,10 @@ int Main(int argc, char** argv) {
     dup2(pipefd[1], STDOUT_FILENO);
     int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, STDERR_FILENO);
-    std::string topology_flag = "--topology=" + parse;
-    execl(dev_broker.c_str(), dev_broker.c_str(), "--port=0",
-          topology_flag.c_str(), static_cast<char*>(nullptr));
+    std::vector<char*> args;
+    for (auto& a : broker_args) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(dev_broker.c_str(), args.data());
     _exit(127);
   }
   close(pipefd[1]);
@@ -218,64 +290,101 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::string bootstrap = line.substr(18);
+  auto stop_broker = [&]() {
+    kill(broker, SIGTERM);
+    waitpid(broker, nullptr, 0);
+  };
 
   std::printf("generating %lld NFWare lines...\n",
               static_cast<long long>(records));
   std::fflush(stdout);
-  std::string input = GenerateLines(records, dir + "/input.log");
-  auto replayed =
-      ReplayFile({{"bootstrap.servers", bootstrap}}, "bench.syslog", input);
+  Input input = GenerateLines(records, dir + "/input.log");
+  // Lines of one subscriber go to one partition, in order, as a
+  // collector keyed by subscriber or device delivers them; spreading a
+  // session's create and delete over partitions that are read at
+  // different speeds would reorder them by minutes of event time.
+  auto by_subscriber = [](absl::string_view line, uint64_t,
+                          int32_t partitions) {
+    size_t at = line.find(" INT ");
+    absl::string_view inside =
+        line.substr(at + 5, line.find_first_of(" :", at + 5) - at - 5);
+    return static_cast<int32_t>(absl::Hash<absl::string_view>()(inside) %
+                                static_cast<size_t>(partitions));
+  };
+  auto replayed = ReplayFile({{"bootstrap.servers", bootstrap}}, "bench.syslog",
+                             dir + "/input.log", by_subscriber);
   if (!replayed.ok()) {
     std::fprintf(stderr, "replay failed: %s\n",
                  replayed.status().ToString().c_str());
-    kill(broker, SIGTERM);
+    stop_broker();
     return 1;
   }
   std::printf(
-      "input: %lld records, %.1f MB, %d partitions; engine threads: "
-      "%d\n",
+      "input: %lld records, %.1f MB, %d partitions; %lld sessions open at the "
+      "end of the input; engine threads: %d\n",
       static_cast<long long>(replayed->records), replayed->bytes / 1e6,
-      partitions, threads);
+      partitions, static_cast<long long>(input.open_at_end), threads);
 
-  RunResult best[2];
-  const char* names[2] = {"passthrough", "parse"};
-  const std::string* files[2] = {&passthrough, &parse};
+  std::vector<RunResult> best(kinds.size());
+  std::string last_pairing_app;
   for (int round = 0; round < rounds; ++round) {
-    for (int t = 0; t < 2; ++t) {
+    for (size_t t = 0; t < kinds.size(); ++t) {
       // A fresh consumer group each round reads the whole input again.
-      std::string yaml =
-          TopologyYaml(absl::StrCat("bench-", names[t], "-", round), partitions,
-                       threads, t == 1);
-      std::ofstream(*files[t]) << yaml;
+      std::string app = absl::StrCat("bench-", kinds[t], "-", round);
+      std::string file = absl::StrCat(dir, "/", app, ".yaml");
       RunResult r = RunEngine(
-          engine, {"--topology=" + *files[t],
-                   "--bootstrap_servers=" + bootstrap, "--until_idle"});
+          engine, {"--topology=" + file, "--bootstrap_servers=" + bootstrap,
+                   "--state_dir=" + dir + "/state", "--until_idle"});
       std::printf("  round %d %-12s cpu %.2fs wall %.2fs records %lld%s\n",
-                  round + 1, names[t], r.cpu_s, r.wall_s,
+                  round + 1, kinds[t].c_str(), r.cpu_s, r.wall_s,
                   static_cast<long long>(r.records_in),
                   r.ok ? "" : "  (FAILED)");
+      if (!r.counters.empty()) std::printf("    %s\n", r.counters.c_str());
       std::fflush(stdout);
       if (!r.ok || static_cast<uint64_t>(r.records_in) != replayed->records) {
-        kill(broker, SIGTERM);
+        stop_broker();
         std::fprintf(stderr, "engine run failed or incomplete\n");
         return 1;
       }
       if (best[t].cpu_s == 0 || r.cpu_s < best[t].cpu_s) best[t] = r;
+      if (kinds[t] == "pairing") last_pairing_app = app;
     }
   }
-  kill(broker, SIGTERM);
-  waitpid(broker, nullptr, 0);
 
-  double rate[2];
-  for (int t = 0; t < 2; ++t) rate[t] = records / best[t].cpu_s;
-  std::printf("\n%-12s %14s %16s %14s\n", "topology", "engine CPU s",
-              "records/CPU-s", "us CPU/record");
-  for (int t = 0; t < 2; ++t) {
-    std::printf("%-12s %14.2f %16.0f %14.2f\n", names[t], best[t].cpu_s,
-                rate[t], 1e6 / rate[t]);
+  // Restore: the last pairing application again, its local state gone.
+  std::filesystem::remove_all(absl::StrCat(dir, "/state/", last_pairing_app));
+  std::string file = absl::StrCat(dir, "/", last_pairing_app, ".yaml");
+  RunResult restore = RunEngine(
+      engine, {"--topology=" + file, "--bootstrap_servers=" + bootstrap,
+               "--state_dir=" + dir + "/state", "--until_idle"});
+  stop_broker();
+  std::filesystem::remove_all(dir);
+
+  double rate[3];
+  for (size_t t = 0; t < kinds.size(); ++t) {
+    rate[t] = records / best[t].cpu_s;
   }
-  std::printf("parse / passthrough throughput ratio: %.2f\n",
-              rate[1] / rate[0]);
+  std::printf("\n%-12s %14s %16s %14s %18s\n", "topology", "engine CPU s",
+              "records/CPU-s", "us CPU/record", "vs passthrough");
+  for (size_t t = 0; t < kinds.size(); ++t) {
+    std::printf("%-12s %14.2f %16.0f %14.2f %18.2f\n", kinds[t].c_str(),
+                best[t].cpu_s, rate[t], 1e6 / rate[t], rate[t] / rate[0]);
+  }
+  std::printf(
+      "pairing: %lld sessions open at the end, RocksDB memory peak %.1f "
+      "MiB\n",
+      static_cast<long long>(input.open_at_end), best[2].state_mib);
+  if (restore.ok && restore.restored > 0 && restore.restore_s > 0) {
+    std::printf(
+        "restore: %lld changelog records in %.3f s = %.0f records/s "
+        "(engine CPU for the whole run %.2f s)\n",
+        static_cast<long long>(restore.restored), restore.restore_s,
+        restore.restored / restore.restore_s, restore.cpu_s);
+  } else {
+    std::printf("restore: run %s, %lld records restored\n",
+                restore.ok ? "ok" : "FAILED",
+                static_cast<long long>(restore.restored));
+  }
   return 0;
 }
 

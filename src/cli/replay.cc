@@ -26,7 +26,8 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 
 absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
                                         const std::string& topic,
-                                        const std::string& path) {
+                                        const std::string& path,
+                                        const PartitionChooser& chooser) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(absl::StrCat("cannot read replay file ", path));
@@ -67,7 +68,8 @@ absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
       // Round-robin: an even spread whatever the line, as unkeyed
       // collectors do (the order across partitions is not kept).
       int32_t partition =
-          static_cast<int32_t>(result.records % partition_count);
+          chooser ? chooser(line, result.records, partition_count)
+                  : static_cast<int32_t>(result.records % partition_count);
       if (rd_kafka_produce(rkt.get(), partition, RD_KAFKA_MSG_F_COPY,
                            line.data(), line.size(), nullptr, 0,
                            nullptr) == 0) {

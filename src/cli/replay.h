@@ -7,6 +7,7 @@
 #define NETSTREAMS_SRC_CLI_REPLAY_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,9 +21,14 @@ struct ReplayResult {
   uint64_t blank_lines = 0;
 };
 
-absl::StatusOr<ReplayResult> ReplayFile(const KafkaSettings& settings,
-                                        const std::string& topic,
-                                        const std::string& path);
+// Chooses the partition of line number `index` (from 0, blank lines not
+// counted) among `partitions`.
+using PartitionChooser = std::function<int32_t(
+    absl::string_view line, uint64_t index, int32_t partitions)>;
+
+absl::StatusOr<ReplayResult> ReplayFile(
+    const KafkaSettings& settings, const std::string& topic,
+    const std::string& path, const PartitionChooser& chooser = nullptr);
 
 }  // namespace netstreams
 
