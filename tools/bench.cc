@@ -129,6 +129,9 @@ Input GenerateLines(int64_t count, const std::string& path) {
   return input;
 }
 
+// Extra client settings for every run (--kafka).
+std::string g_kafka_settings;
+
 std::string TopologyYaml(const std::string& name, int partitions, int threads,
                          const std::string& kind) {
   std::string stages;
@@ -139,6 +142,12 @@ std::string TopologyYaml(const std::string& name, int partitions, int threads,
         "  - {name: parse, inputs: [in], parse: {format: nfware}}\n"
         "  - {name: out, inputs: [parse], sink: {topic: bench.events, key: "
         "inside_ip}}\n";
+  } else if (kind == "repartition") {
+    stages =
+        "  - {name: parse, inputs: [in], parse: {format: nfware}}\n"
+        "  - {name: by_sub, inputs: [parse], repartition: {key_by: [device, "
+        "inside_ip]}}\n"
+        "  - {name: out, inputs: [by_sub], sink: {topic: bench.events}}\n";
   } else {
     stages =
         "  - {name: parse, inputs: [in], parse: {format: nfware}}\n"
@@ -236,6 +245,14 @@ int Main(int argc, char** argv) {
                   "input partitions (the mock broker keeps ~5 MB each)");
   flags.AddString("threads", &threads_text, "engine stream threads");
   flags.AddString("rounds", &rounds_text, "runs per topology (best counts)");
+  std::string topologies = "passthrough,parse,pairing";
+  flags.AddString("topologies", &topologies,
+                  "which to run, in order: passthrough, parse, repartition "
+                  "(parse -> repartition -> sink), pairing; the first is "
+                  "the baseline of the ratios");
+  std::string kafka;
+  flags.AddString("kafka", &kafka,
+                  "extra client settings for the engine, KEY=VALUE[,...]");
   bool help = false;
   absl::Status parsed = flags.Parse(argc, argv, &help);
   int64_t records = 0;
@@ -249,6 +266,10 @@ int Main(int argc, char** argv) {
                  flags.Usage("bench", "Engine CPU per record.").c_str());
     return help ? 0 : 2;
   }
+  for (absl::string_view kv : absl::StrSplit(kafka, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> p = absl::StrSplit(kv, '=');
+    absl::StrAppend(&g_kafka_settings, ", ", p.first, ": \"", p.second, "\"");
+  }
   SetLogLevel(LogLevel::kWarning);
   const std::string engine = Runfile(argv[0], "engine");
   const std::string dev_broker = Runfile(argv[0], "tools/dev_broker");
@@ -258,7 +279,7 @@ int Main(int argc, char** argv) {
   // Every run's topology file, written first: the mock broker cannot
   // create topics on request, so the dev broker creates all of them,
   // internal ones (repartition, changelog) included.
-  const std::vector<std::string> kinds = {"passthrough", "parse", "pairing"};
+  std::vector<std::string> kinds = absl::StrSplit(topologies, ',');
   std::vector<std::string> broker_args = {dev_broker, "--port=0"};
   for (int round = 0; round < rounds; ++round) {
     for (const std::string& kind : kinds) {
@@ -352,15 +373,19 @@ int Main(int argc, char** argv) {
   }
 
   // Restore: the last pairing application again, its local state gone.
-  std::filesystem::remove_all(absl::StrCat(dir, "/state/", last_pairing_app));
-  std::string file = absl::StrCat(dir, "/", last_pairing_app, ".yaml");
-  RunResult restore = RunEngine(
-      engine, {"--topology=" + file, "--bootstrap_servers=" + bootstrap,
-               "--state_dir=" + dir + "/state", "--until_idle"});
+  RunResult restore;
+  if (!last_pairing_app.empty()) {
+    std::filesystem::remove_all(
+        absl::StrCat(dir, "/state/", last_pairing_app));
+    std::string file = absl::StrCat(dir, "/", last_pairing_app, ".yaml");
+    restore = RunEngine(
+        engine, {"--topology=" + file, "--bootstrap_servers=" + bootstrap,
+                 "--state_dir=" + dir + "/state", "--until_idle"});
+  }
   stop_broker();
   std::filesystem::remove_all(dir);
 
-  double rate[3];
+  std::vector<double> rate(kinds.size());
   for (size_t t = 0; t < kinds.size(); ++t) {
     rate[t] = records / best[t].cpu_s;
   }
@@ -370,11 +395,16 @@ int Main(int argc, char** argv) {
     std::printf("%-12s %14.2f %16.0f %14.2f %18.2f\n", kinds[t].c_str(),
                 best[t].cpu_s, rate[t], 1e6 / rate[t], rate[t] / rate[0]);
   }
-  std::printf(
-      "pairing: %lld sessions open at the end, RocksDB memory peak %.1f "
-      "MiB\n",
-      static_cast<long long>(input.open_at_end), best[2].state_mib);
-  if (restore.ok && restore.restored > 0 && restore.restore_s > 0) {
+  for (size_t t = 0; t < kinds.size(); ++t) {
+    if (kinds[t] != "pairing") continue;
+    std::printf(
+        "pairing: %lld sessions open at the end, RocksDB memory peak %.1f "
+        "MiB\n",
+        static_cast<long long>(input.open_at_end), best[t].state_mib);
+  }
+  if (last_pairing_app.empty()) {
+    // No pairing run: nothing to restore.
+  } else if (restore.ok && restore.restored > 0 && restore.restore_s > 0) {
     std::printf(
         "restore: %lld changelog records in %.3f s = %.0f records/s "
         "(engine CPU for the whole run %.2f s)\n",
