@@ -1,5 +1,8 @@
 #include "state/caching_store.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace netstreams {
 namespace {
 
@@ -7,14 +10,11 @@ namespace {
 // entries win, cache deletions hide inner entries.
 class MergedIterator : public KeyValueIterator {
  public:
-  using Map = std::map<std::string, std::pair<std::optional<std::string>, bool>,
-                       std::less<>>;
-  template <typename It>
-  MergedIterator(It begin, It end, std::unique_ptr<KeyValueIterator> inner)
-      : inner_(std::move(inner)) {
-    for (It it = begin; it != end; ++it) {
-      cache_.emplace_back(it->first, it->second.value);
-    }
+  // `cache` holds the cached entries of the range, sorted by key.
+  MergedIterator(
+      std::vector<std::pair<std::string, std::optional<std::string>>> cache,
+      std::unique_ptr<KeyValueIterator> inner)
+      : cache_(std::move(cache)), inner_(std::move(inner)) {
     Settle();
   }
 
@@ -132,17 +132,33 @@ absl::Status CachingStore::Delete(absl::string_view key) {
 
 std::unique_ptr<KeyValueIterator> CachingStore::Range(absl::string_view from,
                                                       absl::string_view to) {
-  auto begin = entries_.lower_bound(from);
-  auto end = to.empty() ? entries_.end() : entries_.lower_bound(to);
-  return std::make_unique<MergedIterator>(begin, end, inner_->Range(from, to));
+  // Point operations are the hot path, so the cache is a hash map; a range
+  // scan (timers, rarely) sorts the cached keys it covers.
+  std::vector<std::pair<std::string, std::optional<std::string>>> in_range;
+  for (const auto& [key, entry] : entries_) {
+    if (key < from || (!to.empty() && !(key < to))) continue;
+    in_range.emplace_back(key, entry.value);
+  }
+  std::sort(in_range.begin(), in_range.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return std::make_unique<MergedIterator>(std::move(in_range),
+                                          inner_->Range(from, to));
 }
 
 absl::Status CachingStore::Flush() {
-  for (auto& [key, entry] : entries_) {
-    if (!entry.dirty) continue;
-    absl::Status status = entry.value.has_value()
-                              ? inner_->Put(key, *entry.value)
-                              : inner_->Delete(key);
+  // In key order: deterministic changelogs, and RocksDB's memtable takes
+  // sorted inserts faster.
+  std::vector<const std::pair<const std::string, Entry>*> dirty;
+  dirty.reserve(dirty_count_);
+  for (const auto& kv : entries_) {
+    if (kv.second.dirty) dirty.push_back(&kv);
+  }
+  std::sort(dirty.begin(), dirty.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* kv : dirty) {
+    absl::Status status = kv->second.value.has_value()
+                              ? inner_->Put(kv->first, *kv->second.value)
+                              : inner_->Delete(kv->first);
     if (!status.ok()) return status;
   }
   entries_.clear();

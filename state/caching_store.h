@@ -1,5 +1,5 @@
 // The write cache in front of a store (Kafka Streams' caching layer):
-// writes stay in an ordered in-memory map until Flush(), which the commit
+// writes stay in an in-memory hash map until Flush(), which the commit
 // path calls. A key written and deleted between two commits never reaches
 // the layers below (no RocksDB write, no changelog record); a key written
 // many times reaches them once. Reads and range scans see the cache merged
@@ -9,11 +9,11 @@
 #ifndef NETSTREAMS_STATE_CACHING_STORE_H_
 #define NETSTREAMS_STATE_CACHING_STORE_H_
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "state/key_value_store.h"
 
 namespace netstreams {
@@ -47,7 +47,7 @@ class CachingStore : public KeyValueStore {
     // Written since the last flush (clean entries are known-absent keys).
     bool dirty = false;
   };
-  using Map = std::map<std::string, Entry, std::less<>>;
+  using Map = absl::flat_hash_map<std::string, Entry>;
   void MarkDirty(Entry& entry);
 
   std::unique_ptr<KeyValueStore> inner_;

@@ -133,8 +133,13 @@ const std::string& RocksDbStore::DataKey(absl::string_view key) {
 
 absl::StatusOr<bool> RocksDbStore::Get(absl::string_view key,
                                        std::string* value) {
-  rocksdb::Status s = batch_->GetFromBatchAndDB(
-      db_.get(), rocksdb::ReadOptions(), DataKey(key), value);
+  // Writes are pending only between a cache flush and the commit right
+  // after it; otherwise the batch is empty and the DB alone answers.
+  rocksdb::Status s =
+      pending_ == 0
+          ? db_->Get(rocksdb::ReadOptions(), DataKey(key), value)
+          : batch_->GetFromBatchAndDB(db_.get(), rocksdb::ReadOptions(),
+                                      DataKey(key), value);
   if (s.IsNotFound()) return false;
   if (!s.ok()) return ToStatus(s, "reading state");
   return true;

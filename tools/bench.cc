@@ -180,6 +180,7 @@ struct RunResult {
   double restore_s = 0;
   double state_mib = 0;
   std::string counters;
+  std::string phases;
   bool ok = false;
 };
 
@@ -231,6 +232,8 @@ RunResult RunEngine(const std::string& engine,
       absl::SimpleAtod(cols[4], &result.state_mib);
     } else if (!cols.empty() && cols[0] == "pairing:") {
       result.counters = std::string(line);
+    } else if (cols.size() > 4 && cols[0] == "stream" && cols[1] == "threads") {
+      result.phases = std::string(line);
     }
   }
   return result;
@@ -361,6 +364,7 @@ int Main(int argc, char** argv) {
                   static_cast<long long>(r.records_in),
                   r.ok ? "" : "  (FAILED)");
       if (!r.counters.empty()) std::printf("    %s\n", r.counters.c_str());
+      if (!r.phases.empty()) std::printf("    %s\n", r.phases.c_str());
       std::fflush(stdout);
       if (!r.ok || static_cast<uint64_t>(r.records_in) != replayed->records) {
         stop_broker();

@@ -147,6 +147,13 @@ void PrintSummary(const LoadedTopology& topology, const Engine& engine,
         &s, absl::StrFormat("state memory (RocksDB, peak): %.1f MiB\n",
                             engine.peak_state_memory_bytes() / 1048576.0));
   }
+  std::string phases;
+  for (const auto& [phase, seconds] : engine.stats().PhaseCpu()) {
+    absl::StrAppend(&phases, absl::StrFormat(" %s=%.2f", phase, seconds));
+  }
+  if (!phases.empty()) {
+    absl::StrAppend(&s, "stream threads cpu seconds:", phases, "\n");
+  }
   absl::StrAppend(&s, absl::StrFormat("elapsed: %.3fs\n",
                                       absl::ToDoubleSeconds(engine.elapsed())));
   std::fwrite(s.data(), 1, s.size(), out);

@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<ChangelogRestorer>> ChangelogRestorer::Create(
 absl::Status ChangelogRestorer::RestoreTask(
     Task& task, const std::vector<int64_t>& resume) {
   for (TaskStore& store : task.stores()) {
-    if (store.restored) continue;
+    if (store.restored || !store.info->logged) continue;
     auto result = RestoreStore(task, store, resume);
     if (!result.ok()) {
       return absl::Status(

@@ -33,6 +33,16 @@ EngineStats::NamedTotals() const {
   return out;
 }
 
+void EngineStats::AddPhaseCpu(absl::string_view phase, double seconds) {
+  std::lock_guard<std::mutex> lock(phase_mu_);
+  phase_cpu_[std::string(phase)] += seconds;
+}
+
+std::map<std::string, double> EngineStats::PhaseCpu() const {
+  std::lock_guard<std::mutex> lock(phase_mu_);
+  return phase_cpu_;
+}
+
 void EngineStats::AddRestore(uint64_t records, double seconds) {
   restored_records_ += records;
   restore_micros_ += static_cast<uint64_t>(seconds * 1e6);

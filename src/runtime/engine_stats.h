@@ -51,6 +51,11 @@ class EngineStats {
   // Totals of the named counters by (stage, name).
   std::map<std::pair<std::string, std::string>, uint64_t> NamedTotals() const;
 
+  // Stream-thread CPU seconds by phase ("process", "commit_local", ...),
+  // summed over threads as they end.
+  void AddPhaseCpu(absl::string_view phase, double seconds);
+  std::map<std::string, double> PhaseCpu() const;
+
   // State restoration totals (changelog records read, seconds spent).
   void AddRestore(uint64_t records, double seconds);
   uint64_t restored_records() const { return restored_records_.load(); }
@@ -67,6 +72,8 @@ class EngineStats {
   mutable std::mutex named_mu_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<Counter[]>>
       named_;
+  mutable std::mutex phase_mu_;
+  std::map<std::string, double> phase_cpu_;
   std::atomic<uint64_t> restored_records_{0};
   std::atomic<uint64_t> restore_micros_{0};
   mutable std::mutex dead_mu_;

@@ -1,5 +1,7 @@
 #include "src/runtime/stream_thread.h"
 
+#include <time.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -36,6 +38,23 @@ class KafkaOrigin final : public Origin {
 };
 
 constexpr size_t kArenaBlockBytes = 1 << 20;
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+// Adds the thread CPU time of its scope to a counter.
+class CpuScope {
+ public:
+  explicit CpuScope(double* total) : total_(total), start_(ThreadCpuSeconds()) {}
+  ~CpuScope() { *total_ += ThreadCpuSeconds() - start_; }
+
+ private:
+  double* total_;
+  double start_;
+};
 
 }  // namespace
 
@@ -230,22 +249,39 @@ void StreamThread::Stop() {
 
 void StreamThread::Run() {
   while (!stop_ && !failed_) {
-    RunCommands();
-    absl::Status restored = RestorePending();
+    {
+      CpuScope scope(&cpu_.commands);
+      RunCommands();
+    }
+    absl::Status restored;
+    {
+      CpuScope scope(&cpu_.restore);
+      restored = RestorePending();
+    }
     if (!restored.ok()) {
       SetFailed(restored);
       break;
     }
-    ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 100, batch_.data(),
-                                             batch_.size());
+    ssize_t n;
+    {
+      CpuScope scope(&cpu_.consume);
+      n = rd_kafka_consume_batch_queue(queue_.get(), 100, batch_.data(),
+                                       batch_.size());
+    }
     if (n < 0) {
       SetFailed(absl::InternalError(absl::StrCat(
           "consume failed: ", rd_kafka_err2str(rd_kafka_last_error()))));
       break;
     }
-    ProcessBatch(static_cast<size_t>(n));
+    {
+      CpuScope scope(&cpu_.process);
+      ProcessBatch(static_cast<size_t>(n));
+    }
     int64_t now_ms = absl::ToUnixMillis(absl::Now());
-    for (auto& [key, task] : tasks_) task->PunctuateWallClock(now_ms);
+    {
+      CpuScope scope(&cpu_.punctuate);
+      for (auto& [key, task] : tasks_) task->PunctuateWallClock(now_ms);
+    }
     arena_->Reset();
     absl::Status fatal;
     for (auto& [key, task] : tasks_) {
@@ -288,6 +324,19 @@ void StreamThread::Run() {
     if (!status.ok()) SetFailed(status);
   }
   for (auto& [key, task] : tasks_) task->Close();
+  for (const auto& [phase, seconds] :
+       std::vector<std::pair<const char*, double>>{
+           {"process", cpu_.process},
+           {"consume", cpu_.consume},
+           {"commit_state_flush", cpu_.commit_state_flush},
+           {"commit_produce_flush", cpu_.commit_produce_flush},
+           {"commit_offsets", cpu_.commit_offsets},
+           {"commit_local", cpu_.commit_local},
+           {"punctuate_wall", cpu_.punctuate},
+           {"restore", cpu_.restore},
+           {"tasks", cpu_.commands}}) {
+    stats_->AddPhaseCpu(phase, seconds);
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     running_ = false;
@@ -364,8 +413,12 @@ absl::Status StreamThread::RestorePending() {
     for (int i = 0; i < list->cnt; ++i) {
       resume.push_back(list->elems[i].offset >= 0 ? list->elems[i].offset : -1);
     }
-    absl::Status status = restorer_->RestoreTask(*task, resume);
-    if (!status.ok()) return status;
+    if (restorer_ != nullptr) {
+      absl::Status status = restorer_->RestoreTask(*task, resume);
+      if (!status.ok()) return status;
+    }
+    absl::Status rebuilt = task->RebuildDerivedStores(resume);
+    if (!rebuilt.ok()) return rebuilt;
   }
   return absl::OkStatus();
 }
@@ -381,9 +434,12 @@ absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
   last_commit_ = absl::Now();
   // State first: the stores' cached changes go to their changelogs (and
   // RocksDB's pending batch) so that the flush below covers them too.
-  for (Task* task : tasks) {
-    absl::Status flushed = task->FlushState();
-    if (!flushed.ok()) return flushed;
+  {
+    CpuScope scope(&cpu_.commit_state_flush);
+    for (Task* task : tasks) {
+      absl::Status flushed = task->FlushState();
+      if (!flushed.ok()) return flushed;
+    }
   }
   const bool sync = mode != CommitMode::kPeriodic;
   const bool recommit = recommit_ || mode == CommitMode::kHandOver;
@@ -401,6 +457,7 @@ absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
     }
   }
   auto commit_state = [&]() -> absl::Status {
+    CpuScope scope(&cpu_.commit_local);
     for (Task* task : tasks) {
       absl::Status status = task->CommitState();
       if (!status.ok()) return status;
@@ -409,9 +466,14 @@ absl::Status StreamThread::CommitTasks(const std::vector<Task*>& tasks,
   };
   // At-least-once: the outputs of these records (and their changelog
   // records) must be acknowledged before their offsets are committed.
-  absl::Status flushed = collector_->Flush();
+  absl::Status flushed;
+  {
+    CpuScope scope(&cpu_.commit_produce_flush);
+    flushed = collector_->Flush();
+  }
   if (!flushed.ok()) return flushed;
   if (offsets->cnt == 0) return commit_state();
+  CpuScope offsets_scope(&cpu_.commit_offsets);
   if (sync) {
     rd_kafka_resp_err_t err = rd_kafka_commit(consumer_, offsets.get(), 0);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

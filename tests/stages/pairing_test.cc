@@ -223,19 +223,48 @@ TEST_F(PairingTest, UpdateExtendsTheLifetime) {
 }
 
 TEST_F(PairingTest, StateIsCleanedUpAfterPairsClose) {
+  auto main_entries = [&] {
+    return context_->store("pairing")->entries().size();
+  };
+  auto index_entries = [&] {
+    return context_->store("pairing-index")->entries().size();
+  };
   Feed(Event(cgnat::v1::CREATE, kT0, 40000));
+  EXPECT_EQ(main_entries(), 1u);   // the open mapping
+  EXPECT_EQ(index_entries(), 1u);  // its expiry timer
   Feed(Event(cgnat::v1::DELETE, kT0 + 1000, 40000));
-  // The closed marker and its timer remain for the grace period...
-  EXPECT_EQ(context_->store("pairing")->entries().size(), 2u);
+  // Closed: only a closed marker and its timer remain, for the grace...
+  EXPECT_EQ(main_entries(), 0u);
+  EXPECT_EQ(index_entries(), 2u);
   Feed(Event(cgnat::v1::CREATE, kT0 + 62000, 50000));
   // ...then only the new mapping and its expiry timer are left.
-  EXPECT_EQ(context_->store("pairing")->entries().size(), 2u);
+  EXPECT_EQ(main_entries(), 1u);
+  EXPECT_EQ(index_entries(), 1u);
   Feed(Event(cgnat::v1::DELETE, kT0 + 62500, 50000));
   Feed(Event(cgnat::v1::CREATE, kT0 + 200000, 50001));
   Feed(Event(cgnat::v1::DELETE, kT0 + 200001, 50001));
   Feed(Event(cgnat::v1::CREATE, kT0 + 300000, 50002));
   Feed(Event(cgnat::v1::DELETE, kT0 + 300001, 50002));
-  EXPECT_EQ(context_->store("pairing")->entries().size(), 2u);
+  EXPECT_EQ(main_entries(), 0u);
+  EXPECT_EQ(index_entries(), 2u);
+}
+
+TEST_F(PairingTest, RebuildingTheIndexRestoresTimers) {
+  Feed(Event(cgnat::v1::CREATE, kT0, 40000));
+  Feed(Event(cgnat::v1::DELETE, kT0 + 1000, 41000));  // held
+  // Lose the index, as after a restore from the changelog.
+  auto* index = context_->store("pairing-index");
+  while (!index->entries().empty()) {
+    ASSERT_TRUE(index->Delete(index->entries().begin()->first).ok());
+  }
+  ASSERT_TRUE(processor_->RebuildStore("pairing-index").ok());
+  EXPECT_EQ(index->entries().size(), 2u);
+  // The held delete still becomes unmatched after its grace, and the open
+  // mapping still expires.
+  Feed(Event(cgnat::v1::CREATE, kT0 + 62000, 50000));
+  EXPECT_EQ(Count("unmatched_delete"), 1u);
+  Feed(Event(cgnat::v1::CREATE, kT0 + 3600001, 50001));
+  EXPECT_EQ(Count("expired"), 1u);
 }
 
 TEST_F(PairingTest, OtherMappingsPassOver) {

@@ -9,11 +9,10 @@ namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
+using netstreams::state::v1::PairingState;
 
-constexpr char kOpen = 'O';
-constexpr char kHeld = 'H';
-constexpr char kClosed = 'C';
 constexpr char kTimer = 'T';
+constexpr char kClosed = 'C';
 constexpr char kExpiryTimer = 'E';
 constexpr char kHoldTimer = 'H';
 constexpr char kClosedTimer = 'C';
@@ -85,9 +84,10 @@ void AppendMappingKey(const NatEvent& e, std::string* key) {
 absl::Status PairingProcessor::Init(ProcessorContext& context) {
   context_ = &context;
   store_ = context.GetStore(settings_.store);
-  if (store_ == nullptr) {
+  index_ = context.GetStore(PairingIndexStore(settings_.store));
+  if (store_ == nullptr || index_ == nullptr) {
     return absl::InternalError(
-        absl::StrCat("state store ", settings_.store, " is missing"));
+        absl::StrCat("state stores of ", settings_.store, " are missing"));
   }
   closed_ = context.GetCounter("closed");
   expired_ = context.GetCounter("expired");
@@ -108,31 +108,31 @@ void PairingProcessor::Fail(const absl::Status& status) {
   context_->ReportFatal(status);
 }
 
-bool PairingProcessor::Read(char prefix, std::string* value) {
-  buffer_.clear();
-  buffer_.push_back(prefix);
-  buffer_.append(key_);
-  absl::StatusOr<bool> found = store_->Get(buffer_, value);
+bool PairingProcessor::LoadState() {
+  state_ = google::protobuf::Arena::CreateMessage<PairingState>(
+      context_->arena());
+  absl::StatusOr<bool> found = store_->Get(key_, &value_);
   if (!found.ok()) {
     Fail(found.status());
     return false;
   }
-  return *found;
+  if (!*found) return false;
+  if (!state_->ParseFromString(value_)) {
+    Fail(absl::DataLossError("corrupt pairing state"));
+    return false;
+  }
+  return true;
 }
 
-void PairingProcessor::Write(char prefix, absl::string_view value) {
-  buffer_.clear();
-  buffer_.push_back(prefix);
-  buffer_.append(key_);
-  absl::Status s = store_->Put(buffer_, value);
-  if (!s.ok()) Fail(s);
-}
-
-void PairingProcessor::Erase(char prefix) {
-  buffer_.clear();
-  buffer_.push_back(prefix);
-  buffer_.append(key_);
-  absl::Status s = store_->Delete(buffer_);
+void PairingProcessor::SaveState() {
+  absl::Status s;
+  if (!state_->has_open() && !state_->has_held()) {
+    s = store_->Delete(key_);
+  } else {
+    serialized_.clear();
+    state_->AppendToString(&serialized_);
+    s = store_->Put(key_, serialized_);
+  }
   if (!s.ok()) Fail(s);
 }
 
@@ -142,7 +142,7 @@ void PairingProcessor::SetTimer(int64_t due_ms, char kind) {
   AppendBe64(due_ms, &buffer_);
   buffer_.push_back(kind);
   buffer_.append(key_);
-  absl::Status s = store_->Put(buffer_, "");
+  absl::Status s = index_->Put(buffer_, "");
   if (!s.ok()) Fail(s);
 }
 
@@ -152,30 +152,39 @@ void PairingProcessor::ClearTimer(int64_t due_ms, char kind) {
   AppendBe64(due_ms, &buffer_);
   buffer_.push_back(kind);
   buffer_.append(key_);
-  absl::Status s = store_->Delete(buffer_);
+  absl::Status s = index_->Delete(buffer_);
   if (!s.ok()) Fail(s);
 }
 
-// Stored events: 8-byte due time of their timer, then the NatEvent.
-bool PairingProcessor::ReadEvent(char prefix, int64_t* due_ms,
-                                 NatEvent* event) {
-  if (!Read(prefix, &value_)) return false;
-  if (value_.size() < 8 ||
-      !event->ParseFromArray(value_.data() + 8,
-                             static_cast<int>(value_.size() - 8))) {
-    Fail(absl::DataLossError("corrupt pairing state"));
+bool PairingProcessor::LoadClosed(int64_t* create_ms, int64_t* delete_ms,
+                                  int64_t* due_ms) {
+  buffer_.clear();
+  buffer_.push_back(kClosed);
+  buffer_.append(key_);
+  absl::StatusOr<bool> found = index_->Get(buffer_, &value_);
+  if (!found.ok()) {
+    Fail(found.status());
     return false;
   }
-  *due_ms = ReadBe64(value_);
+  if (!*found || value_.size() < 24) return false;
+  *create_ms = ReadBe64(value_);
+  *delete_ms = ReadBe64(absl::string_view(value_).substr(8));
+  *due_ms = ReadBe64(absl::string_view(value_).substr(16));
   return true;
 }
 
-void PairingProcessor::WriteEvent(char prefix, int64_t due_ms,
-                                  const NatEvent& event) {
+void PairingProcessor::SaveClosed(int64_t create_ms, int64_t delete_ms) {
+  int64_t due = delete_ms + settings_.grace_ms;
   serialized_.clear();
-  AppendBe64(due_ms, &serialized_);
-  event.AppendToString(&serialized_);
-  Write(prefix, serialized_);
+  AppendBe64(create_ms, &serialized_);
+  AppendBe64(delete_ms, &serialized_);
+  AppendBe64(due, &serialized_);
+  buffer_.clear();
+  buffer_.push_back(kClosed);
+  buffer_.append(key_);
+  absl::Status s = index_->Put(buffer_, serialized_);
+  if (!s.ok()) Fail(s);
+  SetTimer(due, kClosedTimer);
 }
 
 void PairingProcessor::Process(const Record& record) {
@@ -191,13 +200,13 @@ void PairingProcessor::Process(const Record& record) {
   int64_t time_ms = TimeMs(event.event_time());
   switch (event.action()) {
     case cgnat::v1::CREATE:
-      OnCreate(event, time_ms, record);
+      OnCreate(event, time_ms, record.origin);
       break;
     case cgnat::v1::DELETE:
-      OnDelete(event, time_ms, record);
+      OnDelete(event, time_ms, record.origin);
       break;
     case cgnat::v1::UPDATE:
-      OnUpdate(event, time_ms);
+      OnUpdate(time_ms);
       break;
     default:
       other_mapping_->Add();
@@ -205,165 +214,172 @@ void PairingProcessor::Process(const Record& record) {
 }
 
 void PairingProcessor::OnCreate(const NatEvent& event, int64_t time_ms,
-                                const Record& record) {
-  google::protobuf::Arena* arena = context_->arena();
-  auto* open = google::protobuf::Arena::CreateMessage<NatEvent>(arena);
-  int64_t open_due = 0;
-  if (ReadEvent(kOpen, &open_due, open)) {
-    int64_t open_ms = TimeMs(open->event_time());
+                                const Origin* origin) {
+  LoadState();
+  if (state_->has_open()) {
+    int64_t open_ms = TimeMs(state_->open().event_time());
     if (open_ms == time_ms) {
       duplicate_->Add();
       return;
     }
     if (time_ms < open_ms) {
-      // A create older than the open one arrived late: it was superseded
-      // by the open one.
-      Emit(Outcome::kSuperseded, &event, nullptr, open_ms, open_ms,
-           record.origin);
+      // A create older than the open one arrived late: the open one
+      // superseded it.
+      Emit(Outcome::kSuperseded, &event, nullptr, open_ms, open_ms, origin);
       return;
     }
-    Emit(Outcome::kSuperseded, open, nullptr, time_ms, time_ms, record.origin);
-    ClearTimer(open_due, kExpiryTimer);
+    Emit(Outcome::kSuperseded, &state_->open(), nullptr, time_ms, time_ms,
+         origin);
+    ClearTimer(state_->open_due_ms(), kExpiryTimer);
+  } else if (state_->has_held()) {
+    const NatEvent& held = state_->held();
+    int64_t held_ms = TimeMs(held.event_time());
+    ClearTimer(state_->held_due_ms(), kHoldTimer);
+    if (held_ms >= time_ms) {
+      // The delete came first: pair them now.
+      Emit(Outcome::kClosed, &event, &held, -1, held_ms, origin);
+      SaveClosed(time_ms, held_ms);
+      state_->clear_held();
+      SaveState();
+      return;
+    }
+    // The held delete ends an earlier mapping whose create never came.
+    Emit(Outcome::kUnmatchedDelete, nullptr, &held, -1, held_ms, origin);
+    state_->clear_held();
   } else {
-    auto* held = google::protobuf::Arena::CreateMessage<NatEvent>(arena);
-    int64_t held_due = 0;
-    if (ReadEvent(kHeld, &held_due, held)) {
-      int64_t held_ms = TimeMs(held->event_time());
-      Erase(kHeld);
-      ClearTimer(held_due, kHoldTimer);
-      if (held_ms >= time_ms) {
-        // The delete came first: pair them now.
-        Emit(Outcome::kClosed, &event, held, -1, held_ms, record.origin);
-        int64_t due = held_ms + settings_.grace_ms;
-        serialized_.clear();
-        AppendBe64(time_ms, &serialized_);
-        AppendBe64(held_ms, &serialized_);
-        AppendBe64(due, &serialized_);
-        Write(kClosed, serialized_);
-        SetTimer(due, kClosedTimer);
-        return;
-      }
-      // The held delete ends an earlier mapping whose create never came.
-      Emit(Outcome::kUnmatchedDelete, nullptr, held, -1, held_ms,
-           record.origin);
-    } else if (Read(kClosed, &value_) && value_.size() >= 24 &&
-               ReadBe64(value_) == time_ms) {
+    int64_t closed_create, closed_delete, closed_due;
+    if (LoadClosed(&closed_create, &closed_delete, &closed_due) &&
+        closed_create == time_ms) {
       duplicate_->Add();  // the create of a pair closed moments ago
       return;
     }
   }
   int64_t due = time_ms + settings_.max_lifetime_ms;
-  WriteEvent(kOpen, due, event);
+  *state_->mutable_open() = event;
+  state_->set_open_due_ms(due);
+  SaveState();
   SetTimer(due, kExpiryTimer);
   opened_->Add();
 }
 
 void PairingProcessor::OnDelete(const NatEvent& event, int64_t time_ms,
-                                const Record& record) {
-  google::protobuf::Arena* arena = context_->arena();
-  auto* open = google::protobuf::Arena::CreateMessage<NatEvent>(arena);
-  int64_t open_due = 0;
-  if (ReadEvent(kOpen, &open_due, open)) {
-    int64_t open_ms = TimeMs(open->event_time());
+                                const Origin* origin) {
+  LoadState();
+  if (state_->has_open()) {
+    int64_t open_ms = TimeMs(state_->open().event_time());
     if (time_ms < open_ms) {
       // Older than the open mapping: it ends an earlier one we never saw
       // created.
-      Emit(Outcome::kUnmatchedDelete, nullptr, &event, -1, time_ms,
-           record.origin);
+      Emit(Outcome::kUnmatchedDelete, nullptr, &event, -1, time_ms, origin);
       return;
     }
-    Emit(Outcome::kClosed, open, &event, -1, time_ms, record.origin);
-    Erase(kOpen);
-    ClearTimer(open_due, kExpiryTimer);
-    int64_t due = time_ms + settings_.grace_ms;
-    serialized_.clear();
-    AppendBe64(open_ms, &serialized_);
-    AppendBe64(time_ms, &serialized_);
-    AppendBe64(due, &serialized_);
-    Write(kClosed, serialized_);
-    SetTimer(due, kClosedTimer);
+    Emit(Outcome::kClosed, &state_->open(), &event, -1, time_ms, origin);
+    ClearTimer(state_->open_due_ms(), kExpiryTimer);
+    SaveClosed(open_ms, time_ms);
+    state_->clear_open();
+    SaveState();
     return;
   }
-  if (Read(kClosed, &value_) && value_.size() >= 24 &&
-      ReadBe64(absl::string_view(value_).substr(8)) == time_ms) {
+  int64_t closed_create, closed_delete, closed_due;
+  if (LoadClosed(&closed_create, &closed_delete, &closed_due) &&
+      closed_delete == time_ms) {
     duplicate_->Add();  // the delete of a pair closed moments ago
     return;
   }
-  auto* held = google::protobuf::Arena::CreateMessage<NatEvent>(arena);
-  int64_t held_due = 0;
-  if (ReadEvent(kHeld, &held_due, held)) {
-    if (TimeMs(held->event_time()) == time_ms) {
+  if (state_->has_held()) {
+    int64_t held_ms = TimeMs(state_->held().event_time());
+    if (held_ms == time_ms) {
       duplicate_->Add();
       return;
     }
     // Two deletes and no create: the earlier cannot pair any more.
-    Emit(Outcome::kUnmatchedDelete, nullptr, held, -1,
-         TimeMs(held->event_time()), record.origin);
-    ClearTimer(held_due, kHoldTimer);
+    Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1, held_ms,
+         origin);
+    ClearTimer(state_->held_due_ms(), kHoldTimer);
   }
   int64_t due = time_ms + settings_.grace_ms;
-  WriteEvent(kHeld, due, event);
+  *state_->mutable_held() = event;
+  state_->set_held_due_ms(due);
+  SaveState();
   SetTimer(due, kHoldTimer);
   held_->Add();
 }
 
-void PairingProcessor::OnUpdate(const NatEvent& event, int64_t time_ms) {
-  auto* open =
-      google::protobuf::Arena::CreateMessage<NatEvent>(context_->arena());
-  int64_t open_due = 0;
-  if (!ReadEvent(kOpen, &open_due, open)) {
+void PairingProcessor::OnUpdate(int64_t time_ms) {
+  if (!LoadState() || !state_->has_open()) {
     other_mapping_->Add();  // an interim record of a mapping we never saw
     return;
   }
   int64_t due = time_ms + settings_.max_lifetime_ms;
-  if (due <= open_due) return;
-  ClearTimer(open_due, kExpiryTimer);
-  WriteEvent(kOpen, due, *open);
+  if (due <= state_->open_due_ms()) return;
+  ClearTimer(state_->open_due_ms(), kExpiryTimer);
+  state_->set_open_due_ms(due);
+  SaveState();
   SetTimer(due, kExpiryTimer);
   updated_->Add();
 }
 
 void PairingProcessor::Punctuate(int64_t stream_time_ms) {
-  // Collect first: firing writes to the store.
+  // Collect first: firing writes to the stores.
   due_timers_.clear();
   std::string upper(1, kTimer);
   AppendBe64(stream_time_ms + 1, &upper);
-  auto it = store_->Range(std::string(1, kTimer), upper);
+  auto it = index_->Range(std::string(1, kTimer), upper);
   for (; it->Valid(); it->Next()) due_timers_.emplace_back(it->key());
   if (!it->status().ok()) {
     Fail(it->status());
     return;
   }
   it.reset();
-  google::protobuf::Arena* arena = context_->arena();
   for (const std::string& timer : due_timers_) {
     if (timer.size() < 10) continue;
     int64_t due = ReadBe64(absl::string_view(timer).substr(1));
     char kind = timer[9];
     key_.assign(timer, 10, std::string::npos);
     ClearTimer(due, kind);
-    if (kind == kExpiryTimer) {
-      auto* open = google::protobuf::Arena::CreateMessage<NatEvent>(arena);
-      int64_t open_due = 0;
-      if (ReadEvent(kOpen, &open_due, open) && open_due == due) {
-        Emit(Outcome::kExpired, open, nullptr, -1, due, nullptr);
-        Erase(kOpen);
+    if (kind == kClosedTimer) {
+      int64_t create_ms, delete_ms, closed_due;
+      if (LoadClosed(&create_ms, &delete_ms, &closed_due) &&
+          closed_due == due) {
+        buffer_.clear();
+        buffer_.push_back(kClosed);
+        buffer_.append(key_);
+        absl::Status s = index_->Delete(buffer_);
+        if (!s.ok()) Fail(s);
       }
-    } else if (kind == kHoldTimer) {
-      auto* held = google::protobuf::Arena::CreateMessage<NatEvent>(arena);
-      int64_t held_due = 0;
-      if (ReadEvent(kHeld, &held_due, held) && held_due == due) {
-        Emit(Outcome::kUnmatchedDelete, nullptr, held, -1,
-             TimeMs(held->event_time()), nullptr);
-        Erase(kHeld);
-      }
-    } else if (kind == kClosedTimer) {
-      if (Read(kClosed, &value_) && value_.size() >= 24 &&
-          ReadBe64(absl::string_view(value_).substr(16)) == due) {
-        Erase(kClosed);
-      }
+      continue;
+    }
+    if (!LoadState()) continue;
+    if (kind == kExpiryTimer && state_->has_open() &&
+        state_->open_due_ms() == due) {
+      Emit(Outcome::kExpired, &state_->open(), nullptr, -1, due, nullptr);
+      state_->clear_open();
+      SaveState();
+    } else if (kind == kHoldTimer && state_->has_held() &&
+               state_->held_due_ms() == due) {
+      Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1,
+           TimeMs(state_->held().event_time()), nullptr);
+      state_->clear_held();
+      SaveState();
     }
   }
+}
+
+absl::Status PairingProcessor::RebuildStore(absl::string_view name) {
+  if (name != PairingIndexStore(settings_.store)) return absl::OkStatus();
+  // The timers follow from the main store; closed markers do not survive.
+  auto it = store_->Range("", "");
+  PairingState state;
+  for (; it->Valid(); it->Next()) {
+    if (!state.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("corrupt pairing state");
+    }
+    key_.assign(it->key().data(), it->key().size());
+    if (state.has_open()) SetTimer(state.open_due_ms(), kExpiryTimer);
+    if (state.has_held()) SetTimer(state.held_due_ms(), kHoldTimer);
+  }
+  return it->status();
 }
 
 void PairingProcessor::Emit(Outcome outcome, const NatEvent* create,

@@ -15,12 +15,18 @@
 //   the same event again          -> ignored, counted as duplicate (also
 //     (same key, time, action)       for `grace` after the pair closed)
 //   UPDATE of an open mapping     -> its lifetime is extended
-// Every outcome is counted ("closed", "expired", ...). State lives in one
-// store, in the write cache between commits, so a mapping opened and
-// closed within a commit interval costs no RocksDB or changelog write.
+// Every outcome is counted ("closed", "expired", ...).
 //
-// Store layout (one RocksDB instance): 'O'+key open create, 'H'+key held
-// delete, 'C'+key recently closed, 'T'+due+kind+key timers in due order.
+// State: the change-logged store `<store>` holds, per mapping key, a
+// PairingState (the open create and/or the held delete). The local index
+// `<store>-index` holds the timers ('T' + due + kind + key, in due order)
+// and the recently-closed markers ('C' + key) used to recognize
+// duplicates; it is derived data: not logged (no changelog traffic), and
+// rebuilt from the main store after a restore (closed markers are then
+// lost: a duplicate of a pair closed just before a crash may be emitted as
+// UNMATCHED_DELETE). Both sit behind the write cache, so a mapping opened
+// and closed within one commit interval costs no RocksDB or changelog
+// write.
 #ifndef NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
 #define NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
 
@@ -30,6 +36,7 @@
 
 #include "cgnat/v1/nat_event.pb.h"
 #include "cgnat/v1/nat_session.pb.h"
+#include "netstreams/state/v1/pairing_state.pb.h"
 #include "src/processor/processor.h"
 
 namespace netstreams {
@@ -53,15 +60,16 @@ class PairingProcessor : public Processor {
 
   absl::Status Init(ProcessorContext& context) override;
   void Process(const Record& record) override;
+  absl::Status RebuildStore(absl::string_view name) override;
 
  private:
   enum class Outcome { kClosed, kExpired, kSuperseded, kUnmatchedDelete };
 
   void OnCreate(const cgnat::v1::NatEvent& event, int64_t time_ms,
-                const Record& record);
+                const Origin* origin);
   void OnDelete(const cgnat::v1::NatEvent& event, int64_t time_ms,
-                const Record& record);
-  void OnUpdate(const cgnat::v1::NatEvent& event, int64_t time_ms);
+                const Origin* origin);
+  void OnUpdate(int64_t time_ms);
   void Punctuate(int64_t stream_time_ms);
 
   // Emits the paired record. `create` or `del` may be null (unknown side);
@@ -70,20 +78,22 @@ class PairingProcessor : public Processor {
             const cgnat::v1::NatEvent* del, int64_t end_ms,
             int64_t timestamp_ms, const Origin* origin);
 
-  // State helpers; keys are built in reused buffers.
-  bool Read(char prefix, std::string* value);
-  void Write(char prefix, absl::string_view value);
-  void Erase(char prefix);
+  // The state of key_ (read into state_; false if none).
+  bool LoadState();
+  // Writes state_ for key_, or deletes it when empty.
+  void SaveState();
   void SetTimer(int64_t due_ms, char kind);
   void ClearTimer(int64_t due_ms, char kind);
-  bool ReadEvent(char prefix, int64_t* due_ms, cgnat::v1::NatEvent* event);
-  void WriteEvent(char prefix, int64_t due_ms,
-                  const cgnat::v1::NatEvent& event);
+  // Recently-closed marker of key_: create and delete times.
+  bool LoadClosed(int64_t* create_ms, int64_t* delete_ms, int64_t* due_ms);
+  void SaveClosed(int64_t create_ms, int64_t delete_ms);
   void Fail(const absl::Status& status);
 
   PairingSettings settings_;
   ProcessorContext* context_ = nullptr;
   KeyValueStore* store_ = nullptr;
+  KeyValueStore* index_ = nullptr;
+  netstreams::state::v1::PairingState* state_ = nullptr;
   Counter* closed_ = nullptr;
   Counter* expired_ = nullptr;
   Counter* superseded_ = nullptr;
@@ -93,13 +103,17 @@ class PairingProcessor : public Processor {
   Counter* held_ = nullptr;
   Counter* updated_ = nullptr;
   Counter* other_mapping_ = nullptr;
-  Counter* store_errors_ = nullptr;
   std::string key_;     // the current mapping key
-  std::string buffer_;  // state key / value scratch
-  std::string value_;
+  std::string buffer_;  // index keys
+  std::string value_;   // reads
   std::string serialized_;
   std::vector<std::string> due_timers_;
 };
+
+// The index store's name for a pairing store.
+inline std::string PairingIndexStore(const std::string& store) {
+  return store + "-index";
+}
 
 }  // namespace netstreams
 

@@ -52,8 +52,15 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
   std::vector<StoreSpec> StoresTyped(
       const PairingConfig& config,
       absl::string_view stage_name) const override {
-    return {{config.store().empty() ? std::string(stage_name) : config.store(),
-             /*logged=*/true}};
+    std::string store =
+        config.store().empty() ? std::string(stage_name) : config.store();
+    StoreSpec main;
+    main.name = store;
+    StoreSpec index;
+    index.name = PairingIndexStore(store);
+    index.logged = false;
+    index.derived_from = store;
+    return {main, index};
   }
 
   std::vector<std::string> KeyFieldsTyped(
