@@ -27,13 +27,6 @@ class Processor {
 
   // Called when the task closes (revocation, shutdown).
   virtual void Close() {}
-
-  // Refills a store declared with `derived_from` (an index kept only
-  // locally) from the store it derives from. Called after restoration,
-  // before any record, when the derived store is empty or does not match.
-  virtual absl::Status RebuildStore(absl::string_view name) {
-    return absl::OkStatus();
-  }
 };
 
 }  // namespace netstreams

@@ -61,10 +61,6 @@ struct StoreSpec {
   std::string name;
   // Change-logged to <application>-<name>-changelog and restored from it.
   bool logged = true;
-  // For an index the stage can recompute from another of its stores: not
-  // logged, and rebuilt (Processor::RebuildStore) whenever it does not
-  // match that store after a restore.
-  std::string derived_from;
 };
 
 // What a repartition stage re-keys by.

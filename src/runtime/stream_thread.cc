@@ -413,12 +413,8 @@ absl::Status StreamThread::RestorePending() {
     for (int i = 0; i < list->cnt; ++i) {
       resume.push_back(list->elems[i].offset >= 0 ? list->elems[i].offset : -1);
     }
-    if (restorer_ != nullptr) {
-      absl::Status status = restorer_->RestoreTask(*task, resume);
-      if (!status.ok()) return status;
-    }
-    absl::Status rebuilt = task->RebuildDerivedStores(resume);
-    if (!rebuilt.ok()) return rebuilt;
+    absl::Status status = restorer_->RestoreTask(*task, resume);
+    if (!status.ok()) return status;
   }
   return absl::OkStatus();
 }

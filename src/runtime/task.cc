@@ -22,9 +22,6 @@ class Task::Node final : public ProcessorContext {
                                            stage)) {}
 
   void AddChild(Node* child) { children_.push_back(child); }
-  absl::Status RebuildStore(absl::string_view name) {
-    return processor_->RebuildStore(name);
-  }
 
   absl::Status Init() { return processor_->Init(*this); }
   void Close() { processor_->Close(); }
@@ -149,9 +146,7 @@ absl::Status Task::OpenStores() {
       changelogs_.push_back(std::make_unique<StoreChangelog>(this, &store));
       store.changelog_writer = changelogs_.back().get();
     } else {
-      // Plain local stores need nothing; derived ones are checked against
-      // their source after it is restored.
-      store.restored = store.info->derived_from.empty();
+      store.restored = true;  // local only: nothing to restore
     }
     absl::Status built = BuildStack(store);
     if (!built.ok()) return built;
@@ -291,39 +286,6 @@ bool Task::needs_restore() const {
     if (!s.restored) return true;
   }
   return false;
-}
-
-absl::Status Task::RebuildDerivedStores(const std::vector<int64_t>& resume) {
-  for (TaskStore& store : stores_) {
-    if (store.restored || store.info->derived_from.empty()) continue;
-    auto checkpoint = store.rocks->ReadCheckpoint();
-    if (!checkpoint.ok()) return checkpoint.status();
-    bool matches = checkpoint->has_value() &&
-                   (*checkpoint)->input_offsets_size() ==
-                       static_cast<int>(resume.size());
-    for (size_t i = 0; matches && i < resume.size(); ++i) {
-      matches = (*checkpoint)->input_offsets(static_cast<int>(i)) == resume[i];
-    }
-    if (!matches) {
-      absl::Status wiped = store.rocks->Wipe();
-      if (!wiped.ok()) return wiped;
-      absl::Status rebuilt =
-          nodes_[store.info->stage]->RebuildStore(store.info->name);
-      if (!rebuilt.ok()) return rebuilt;
-      absl::Status flushed = store.top->Flush();
-      if (!flushed.ok()) return flushed;
-      Checkpoint done;
-      for (int64_t r : resume) done.add_input_offsets(r);
-      absl::Status committed = store.rocks->Commit(done);
-      if (!committed.ok()) return committed;
-      LogInfo("derived state rebuilt")
-          .With("task", id_)
-          .With("store", store.info->name)
-          .With("entries", store.rocks->ApproximateEntries());
-    }
-    store.restored = true;
-  }
-  return absl::OkStatus();
 }
 
 std::string Task::InputTag() const {

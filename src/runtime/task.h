@@ -115,9 +115,6 @@ class Task {
 
   std::vector<TaskStore>& stores() { return stores_; }
   bool needs_restore() const;
-  // After the logged stores are restored to input position `resume`:
-  // rebuilds each derived store whose checkpoint does not match it.
-  absl::Status RebuildDerivedStores(const std::vector<int64_t>& resume);
   // Deletes a store's local files and opens it empty (its checkpoint no
   // longer matches the committed input offsets).
   absl::Status WipeStore(TaskStore& store);

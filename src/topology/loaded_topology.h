@@ -46,8 +46,6 @@ struct StoreInfo {
   bool logged = true;
   // <application>-<name>-changelog, for logged stores.
   std::string changelog_topic;
-  // A local index rebuilt from this store of the same stage.
-  std::string derived_from;
 };
 
 // A connected part of the stage graph. It runs as one task per partition

@@ -819,8 +819,7 @@ class Loader {
           store.name = spec.name;
           store.stage = k;
           store.subtopology = sub.id;
-          store.logged = spec.logged && spec.derived_from.empty();
-          store.derived_from = spec.derived_from;
+          store.logged = spec.logged;
           if (store.logged) {
             store.changelog_topic = absl::StrCat(out_->application_id, "-",
                                                  spec.name, "-changelog");

@@ -331,15 +331,11 @@ TEST(TopologyLoaderTest, RepartitionStartsANewSubtopology) {
   EXPECT_EQ(t.FindStage("pairing")->inputs,
             std::vector<int>{static_cast<int>(in - &t.stages[0])});
   // The pairing store and its compacted changelog, partitioned like the
-  // sub-topology that owns it, and its local, derived index.
-  ASSERT_EQ(t.stores.size(), 2u);
+  // sub-topology that owns it.
+  ASSERT_EQ(t.stores.size(), 1u);
   EXPECT_EQ(t.stores[0].name, "pairing");
   EXPECT_EQ(t.stores[0].subtopology, 1);
   EXPECT_TRUE(t.stores[0].logged);
-  EXPECT_EQ(t.stores[1].name, "pairing-index");
-  EXPECT_FALSE(t.stores[1].logged);
-  EXPECT_EQ(t.stores[1].derived_from, "pairing");
-  EXPECT_EQ(t.FindTopic("pair-pairing-index-changelog"), nullptr);
   const TopicInfo* changelog = t.FindTopic("pair-pairing-changelog");
   ASSERT_NE(changelog, nullptr);
   EXPECT_EQ(changelog->partitions, 8);

@@ -11,25 +11,6 @@ namespace {
 using cgnat::v1::NatEvent;
 using netstreams::state::v1::PairingState;
 
-constexpr char kTimer = 'T';
-constexpr char kClosed = 'C';
-constexpr char kExpiryTimer = 'E';
-constexpr char kHoldTimer = 'H';
-constexpr char kClosedTimer = 'C';
-
-void AppendBe64(int64_t v, std::string* out) {
-  uint64_t u = static_cast<uint64_t>(v);
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>((u >> shift) & 0xFF));
-  }
-}
-
-int64_t ReadBe64(absl::string_view in) {
-  uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<uint8_t>(in[i]);
-  return static_cast<int64_t>(u);
-}
-
 void AppendPart(absl::string_view part, std::string* out) {
   size_t n = std::min<size_t>(part.size(), 255);
   out->push_back(static_cast<char>(n));
@@ -84,12 +65,13 @@ void AppendMappingKey(const NatEvent& e, std::string* key) {
 absl::Status PairingProcessor::Init(ProcessorContext& context) {
   context_ = &context;
   store_ = context.GetStore(settings_.store);
-  index_ = context.GetStore(PairingIndexStore(settings_.store));
-  if (store_ == nullptr || index_ == nullptr) {
+  if (store_ == nullptr) {
     return absl::InternalError(
-        absl::StrCat("state stores of ", settings_.store, " are missing"));
+        absl::StrCat("state store ", settings_.store, " is missing"));
   }
-  closed_ = context.GetCounter("closed");
+  scan_interval_ms_ = std::clamp<int64_t>(settings_.max_lifetime_ms / 24,
+                                          10 * 1000, 3600 * 1000);
+  closed_counter_ = context.GetCounter("closed");
   expired_ = context.GetCounter("expired");
   superseded_ = context.GetCounter("superseded");
   unmatched_ = context.GetCounter("unmatched_delete");
@@ -136,58 +118,38 @@ void PairingProcessor::SaveState() {
   if (!s.ok()) Fail(s);
 }
 
-void PairingProcessor::SetTimer(int64_t due_ms, char kind) {
-  buffer_.clear();
-  buffer_.push_back(kTimer);
-  AppendBe64(due_ms, &buffer_);
-  buffer_.push_back(kind);
-  buffer_.append(key_);
-  absl::Status s = index_->Put(buffer_, "");
-  if (!s.ok()) Fail(s);
+void PairingProcessor::Hold(int64_t due_ms) { held_due_.emplace(due_ms, key_); }
+
+void PairingProcessor::RememberClosed(int64_t create_ms, int64_t delete_ms) {
+  closed_[key_] = Closed{create_ms, delete_ms};
+  closed_due_.emplace_back(delete_ms + settings_.duplicate_window_ms, key_);
 }
 
-void PairingProcessor::ClearTimer(int64_t due_ms, char kind) {
-  buffer_.clear();
-  buffer_.push_back(kTimer);
-  AppendBe64(due_ms, &buffer_);
-  buffer_.push_back(kind);
-  buffer_.append(key_);
-  absl::Status s = index_->Delete(buffer_);
-  if (!s.ok()) Fail(s);
+const PairingProcessor::Closed* PairingProcessor::RecentlyClosed() const {
+  auto it = closed_.find(key_);
+  return it == closed_.end() ? nullptr : &it->second;
 }
 
-bool PairingProcessor::LoadClosed(int64_t* create_ms, int64_t* delete_ms,
-                                  int64_t* due_ms) {
-  buffer_.clear();
-  buffer_.push_back(kClosed);
-  buffer_.append(key_);
-  absl::StatusOr<bool> found = index_->Get(buffer_, &value_);
-  if (!found.ok()) {
-    Fail(found.status());
-    return false;
+void PairingProcessor::LoadDeadlines() {
+  deadlines_loaded_ = true;
+  // Held deletes restored from the changelog need their deadlines back.
+  auto it = store_->Range("", "");
+  PairingState state;
+  for (; it->Valid(); it->Next()) {
+    if (!state.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      Fail(absl::DataLossError("corrupt pairing state"));
+      return;
+    }
+    if (state.has_held()) {
+      held_due_.emplace(state.held_due_ms(), std::string(it->key()));
+    }
   }
-  if (!*found || value_.size() < 24) return false;
-  *create_ms = ReadBe64(value_);
-  *delete_ms = ReadBe64(absl::string_view(value_).substr(8));
-  *due_ms = ReadBe64(absl::string_view(value_).substr(16));
-  return true;
-}
-
-void PairingProcessor::SaveClosed(int64_t create_ms, int64_t delete_ms) {
-  int64_t due = delete_ms + settings_.grace_ms;
-  serialized_.clear();
-  AppendBe64(create_ms, &serialized_);
-  AppendBe64(delete_ms, &serialized_);
-  AppendBe64(due, &serialized_);
-  buffer_.clear();
-  buffer_.push_back(kClosed);
-  buffer_.append(key_);
-  absl::Status s = index_->Put(buffer_, serialized_);
-  if (!s.ok()) Fail(s);
-  SetTimer(due, kClosedTimer);
+  if (!it->status().ok()) Fail(it->status());
 }
 
 void PairingProcessor::Process(const Record& record) {
+  if (!deadlines_loaded_) LoadDeadlines();
   const auto& event = static_cast<const NatEvent&>(*record.message);
   bool is_block = event.mapping() == cgnat::v1::PORT_BLOCK;
   if (is_block != settings_.port_blocks ||
@@ -230,15 +192,13 @@ void PairingProcessor::OnCreate(const NatEvent& event, int64_t time_ms,
     }
     Emit(Outcome::kSuperseded, &state_->open(), nullptr, time_ms, time_ms,
          origin);
-    ClearTimer(state_->open_due_ms(), kExpiryTimer);
   } else if (state_->has_held()) {
     const NatEvent& held = state_->held();
     int64_t held_ms = TimeMs(held.event_time());
-    ClearTimer(state_->held_due_ms(), kHoldTimer);
     if (held_ms >= time_ms) {
       // The delete came first: pair them now.
       Emit(Outcome::kClosed, &event, &held, -1, held_ms, origin);
-      SaveClosed(time_ms, held_ms);
+      RememberClosed(time_ms, held_ms);
       state_->clear_held();
       SaveState();
       return;
@@ -246,19 +206,14 @@ void PairingProcessor::OnCreate(const NatEvent& event, int64_t time_ms,
     // The held delete ends an earlier mapping whose create never came.
     Emit(Outcome::kUnmatchedDelete, nullptr, &held, -1, held_ms, origin);
     state_->clear_held();
-  } else {
-    int64_t closed_create, closed_delete, closed_due;
-    if (LoadClosed(&closed_create, &closed_delete, &closed_due) &&
-        closed_create == time_ms) {
-      duplicate_->Add();  // the create of a pair closed moments ago
-      return;
-    }
+  } else if (const Closed* closed = RecentlyClosed();
+             closed != nullptr && closed->create_ms == time_ms) {
+    duplicate_->Add();  // the create of a pair closed moments ago
+    return;
   }
-  int64_t due = time_ms + settings_.max_lifetime_ms;
   *state_->mutable_open() = event;
-  state_->set_open_due_ms(due);
+  state_->set_open_due_ms(time_ms + settings_.max_lifetime_ms);
   SaveState();
-  SetTimer(due, kExpiryTimer);
   opened_->Add();
 }
 
@@ -274,15 +229,13 @@ void PairingProcessor::OnDelete(const NatEvent& event, int64_t time_ms,
       return;
     }
     Emit(Outcome::kClosed, &state_->open(), &event, -1, time_ms, origin);
-    ClearTimer(state_->open_due_ms(), kExpiryTimer);
-    SaveClosed(open_ms, time_ms);
+    RememberClosed(open_ms, time_ms);
     state_->clear_open();
     SaveState();
     return;
   }
-  int64_t closed_create, closed_delete, closed_due;
-  if (LoadClosed(&closed_create, &closed_delete, &closed_due) &&
-      closed_delete == time_ms) {
+  if (const Closed* closed = RecentlyClosed();
+      closed != nullptr && closed->delete_ms == time_ms) {
     duplicate_->Add();  // the delete of a pair closed moments ago
     return;
   }
@@ -295,13 +248,12 @@ void PairingProcessor::OnDelete(const NatEvent& event, int64_t time_ms,
     // Two deletes and no create: the earlier cannot pair any more.
     Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1, held_ms,
          origin);
-    ClearTimer(state_->held_due_ms(), kHoldTimer);
   }
   int64_t due = time_ms + settings_.grace_ms;
   *state_->mutable_held() = event;
   state_->set_held_due_ms(due);
   SaveState();
-  SetTimer(due, kHoldTimer);
+  Hold(due);
   held_->Add();
 }
 
@@ -312,74 +264,82 @@ void PairingProcessor::OnUpdate(int64_t time_ms) {
   }
   int64_t due = time_ms + settings_.max_lifetime_ms;
   if (due <= state_->open_due_ms()) return;
-  ClearTimer(state_->open_due_ms(), kExpiryTimer);
   state_->set_open_due_ms(due);
   SaveState();
-  SetTimer(due, kExpiryTimer);
   updated_->Add();
 }
 
 void PairingProcessor::Punctuate(int64_t stream_time_ms) {
-  // Collect first: firing writes to the stores.
-  due_timers_.clear();
-  std::string upper(1, kTimer);
-  AppendBe64(stream_time_ms + 1, &upper);
-  auto it = index_->Range(std::string(1, kTimer), upper);
-  for (; it->Valid(); it->Next()) due_timers_.emplace_back(it->key());
-  if (!it->status().ok()) {
-    Fail(it->status());
-    return;
-  }
-  it.reset();
-  for (const std::string& timer : due_timers_) {
-    if (timer.size() < 10) continue;
-    int64_t due = ReadBe64(absl::string_view(timer).substr(1));
-    char kind = timer[9];
-    key_.assign(timer, 10, std::string::npos);
-    ClearTimer(due, kind);
-    if (kind == kClosedTimer) {
-      int64_t create_ms, delete_ms, closed_due;
-      if (LoadClosed(&create_ms, &delete_ms, &closed_due) &&
-          closed_due == due) {
-        buffer_.clear();
-        buffer_.push_back(kClosed);
-        buffer_.append(key_);
-        absl::Status s = index_->Delete(buffer_);
-        if (!s.ok()) Fail(s);
-      }
-      continue;
-    }
-    if (!LoadState()) continue;
-    if (kind == kExpiryTimer && state_->has_open() &&
-        state_->open_due_ms() == due) {
-      Emit(Outcome::kExpired, &state_->open(), nullptr, -1, due, nullptr);
-      state_->clear_open();
-      SaveState();
-    } else if (kind == kHoldTimer && state_->has_held() &&
-               state_->held_due_ms() == due) {
+  if (!deadlines_loaded_) LoadDeadlines();
+  // Held deletes whose grace is over (stale entries, for deletes that have
+  // paired since, fall out when their state no longer matches).
+  while (!held_due_.empty() && held_due_.top().first <= stream_time_ms) {
+    Deadline due = held_due_.top();
+    held_due_.pop();
+    key_ = std::move(due.second);
+    if (LoadState() && state_->has_held() &&
+        state_->held_due_ms() == due.first) {
       Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1,
            TimeMs(state_->held().event_time()), nullptr);
       state_->clear_held();
       SaveState();
     }
   }
+  // The duplicate window.
+  while (!closed_due_.empty() && closed_due_.front().first <= stream_time_ms) {
+    auto it = closed_.find(closed_due_.front().second);
+    if (it != closed_.end() &&
+        it->second.delete_ms + settings_.duplicate_window_ms ==
+            closed_due_.front().first) {
+      closed_.erase(it);
+    }
+    closed_due_.pop_front();
+  }
+  // The first punctuation after a start scans at once: mappings may have
+  // expired while the engine was down.
+  if (next_scan_ms_ < 0) next_scan_ms_ = stream_time_ms;
+  if (stream_time_ms >= next_scan_ms_) {
+    Scan(stream_time_ms);
+    next_scan_ms_ = stream_time_ms + scan_interval_ms_;
+  }
 }
 
-absl::Status PairingProcessor::RebuildStore(absl::string_view name) {
-  if (name != PairingIndexStore(settings_.store)) return absl::OkStatus();
-  // The timers follow from the main store; closed markers do not survive.
+void PairingProcessor::Scan(int64_t stream_time_ms) {
+  // Collect first: expiring writes to the store being iterated.
+  std::vector<std::string> due;
   auto it = store_->Range("", "");
   PairingState state;
   for (; it->Valid(); it->Next()) {
     if (!state.ParseFromArray(it->value().data(),
                               static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("corrupt pairing state");
+      Fail(absl::DataLossError("corrupt pairing state"));
+      return;
     }
-    key_.assign(it->key().data(), it->key().size());
-    if (state.has_open()) SetTimer(state.open_due_ms(), kExpiryTimer);
-    if (state.has_held()) SetTimer(state.held_due_ms(), kHoldTimer);
+    if ((state.has_open() && state.open_due_ms() <= stream_time_ms) ||
+        (state.has_held() && state.held_due_ms() <= stream_time_ms)) {
+      due.emplace_back(it->key());
+    }
   }
-  return it->status();
+  if (!it->status().ok()) {
+    Fail(it->status());
+    return;
+  }
+  it.reset();
+  for (std::string& key : due) {
+    key_ = std::move(key);
+    if (!LoadState()) continue;
+    if (state_->has_open() && state_->open_due_ms() <= stream_time_ms) {
+      Emit(Outcome::kExpired, &state_->open(), nullptr, -1,
+           state_->open_due_ms(), nullptr);
+      state_->clear_open();
+    }
+    if (state_->has_held() && state_->held_due_ms() <= stream_time_ms) {
+      Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1,
+           TimeMs(state_->held().event_time()), nullptr);
+      state_->clear_held();
+    }
+    SaveState();
+  }
 }
 
 void PairingProcessor::Emit(Outcome outcome, const NatEvent* create,
@@ -390,7 +350,7 @@ void PairingProcessor::Emit(Outcome outcome, const NatEvent* create,
   cgnat::v1::PairingStatus status = cgnat::v1::CLOSED;
   switch (outcome) {
     case Outcome::kClosed:
-      closed_->Add();
+      closed_counter_->Add();
       status = cgnat::v1::CLOSED;
       break;
     case Outcome::kExpired:

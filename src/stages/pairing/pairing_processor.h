@@ -17,23 +17,27 @@
 //   UPDATE of an open mapping     -> its lifetime is extended
 // Every outcome is counted ("closed", "expired", ...).
 //
-// State: the change-logged store `<store>` holds, per mapping key, a
-// PairingState (the open create and/or the held delete). The local index
-// `<store>-index` holds the timers ('T' + due + kind + key, in due order)
-// and the recently-closed markers ('C' + key) used to recognize
-// duplicates; it is derived data: not logged (no changelog traffic), and
-// rebuilt from the main store after a restore (closed markers are then
-// lost: a duplicate of a pair closed just before a crash may be emitted as
-// UNMATCHED_DELETE). Both sit behind the write cache, so a mapping opened
-// and closed within one commit interval costs no RocksDB or changelog
-// write.
+// State: one change-logged store holds, per mapping key, a PairingState
+// (the open create and/or the held delete), behind the write cache, so a
+// mapping opened and closed within one commit interval costs no RocksDB
+// or changelog write at all, and an event costs one store read. What can
+// be recomputed stays in memory: the deadlines of held deletes (rebuilt
+// by scanning the store once after a restart) and the recently closed
+// pairs of the duplicate window (lost on restart: a repeat of a pair
+// closed just before a crash may then come out as UNMATCHED_DELETE).
+// Expiry is a scan of the store every max_lifetime/24 of stream time,
+// which also catches anything the in-memory deadlines missed.
 #ifndef NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
 #define NETSTREAMS_SRC_STAGES_PAIRING_PAIRING_PROCESSOR_H_
 
 #include <cstdint>
+#include <deque>
+#include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "cgnat/v1/nat_event.pb.h"
 #include "cgnat/v1/nat_session.pb.h"
 #include "netstreams/state/v1/pairing_state.pb.h"
@@ -46,6 +50,7 @@ struct PairingSettings {
   int64_t grace_ms = 60 * 1000;
   int64_t max_lifetime_ms = 24 * 3600 * 1000LL;
   int64_t punctuate_interval_ms = 1000;
+  int64_t duplicate_window_ms = 10 * 1000;
   // PORT_BLOCK events (true) or SESSION, PORT and ADDRESS events (false).
   bool port_blocks = false;
 };
@@ -60,10 +65,20 @@ class PairingProcessor : public Processor {
 
   absl::Status Init(ProcessorContext& context) override;
   void Process(const Record& record) override;
-  absl::Status RebuildStore(absl::string_view name) override;
 
  private:
   enum class Outcome { kClosed, kExpired, kSuperseded, kUnmatchedDelete };
+  struct Closed {
+    int64_t create_ms;
+    int64_t delete_ms;
+  };
+  // Min-heap order of (deadline, key).
+  using Deadline = std::pair<int64_t, std::string>;
+  struct Later {
+    bool operator()(const Deadline& a, const Deadline& b) const {
+      return a.first > b.first;
+    }
+  };
 
   void OnCreate(const cgnat::v1::NatEvent& event, int64_t time_ms,
                 const Origin* origin);
@@ -71,6 +86,10 @@ class PairingProcessor : public Processor {
                 const Origin* origin);
   void OnUpdate(int64_t time_ms);
   void Punctuate(int64_t stream_time_ms);
+  // Expires what is due among everything in the store.
+  void Scan(int64_t stream_time_ms);
+  // After a (re)start: the held deletes' deadlines, from the store.
+  void LoadDeadlines();
 
   // Emits the paired record. `create` or `del` may be null (unknown side);
   // `end_ms` overrides the end (SUPERSEDED), -1 for none.
@@ -82,19 +101,22 @@ class PairingProcessor : public Processor {
   bool LoadState();
   // Writes state_ for key_, or deletes it when empty.
   void SaveState();
-  void SetTimer(int64_t due_ms, char kind);
-  void ClearTimer(int64_t due_ms, char kind);
-  // Recently-closed marker of key_: create and delete times.
-  bool LoadClosed(int64_t* create_ms, int64_t* delete_ms, int64_t* due_ms);
-  void SaveClosed(int64_t create_ms, int64_t delete_ms);
+  void Hold(int64_t due_ms);
+  void RememberClosed(int64_t create_ms, int64_t delete_ms);
+  const Closed* RecentlyClosed() const;
   void Fail(const absl::Status& status);
 
   PairingSettings settings_;
+  int64_t scan_interval_ms_ = 0;
   ProcessorContext* context_ = nullptr;
   KeyValueStore* store_ = nullptr;
-  KeyValueStore* index_ = nullptr;
   netstreams::state::v1::PairingState* state_ = nullptr;
-  Counter* closed_ = nullptr;
+  bool deadlines_loaded_ = false;
+  int64_t next_scan_ms_ = -1;
+  std::priority_queue<Deadline, std::vector<Deadline>, Later> held_due_;
+  absl::flat_hash_map<std::string, Closed> closed_;
+  std::deque<Deadline> closed_due_;  // in closing order
+  Counter* closed_counter_ = nullptr;
   Counter* expired_ = nullptr;
   Counter* superseded_ = nullptr;
   Counter* unmatched_ = nullptr;
@@ -104,16 +126,9 @@ class PairingProcessor : public Processor {
   Counter* updated_ = nullptr;
   Counter* other_mapping_ = nullptr;
   std::string key_;     // the current mapping key
-  std::string buffer_;  // index keys
   std::string value_;   // reads
   std::string serialized_;
-  std::vector<std::string> due_timers_;
 };
-
-// The index store's name for a pairing store.
-inline std::string PairingIndexStore(const std::string& store) {
-  return store + "-index";
-}
 
 }  // namespace netstreams
 

@@ -40,8 +40,10 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
       }
     }
     if (Millis(config.grace(), 1) <= 0 ||
-        Millis(config.max_lifetime(), 1) <= 0) {
-      context.Error("", "grace and max_lifetime must be positive");
+        Millis(config.max_lifetime(), 1) <= 0 ||
+        Millis(config.duplicate_window(), 1) <= 0 ||
+        Millis(config.punctuate_interval(), 1) <= 0) {
+      context.Error("", "durations must be positive");
       ok = false;
     }
     if (!ok) return std::nullopt;
@@ -52,15 +54,10 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
   std::vector<StoreSpec> StoresTyped(
       const PairingConfig& config,
       absl::string_view stage_name) const override {
-    std::string store =
+    StoreSpec store;
+    store.name =
         config.store().empty() ? std::string(stage_name) : config.store();
-    StoreSpec main;
-    main.name = store;
-    StoreSpec index;
-    index.name = PairingIndexStore(store);
-    index.logged = false;
-    index.derived_from = store;
-    return {main, index};
+    return {store};
   }
 
   std::vector<std::string> KeyFieldsTyped(
