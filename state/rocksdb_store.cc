@@ -107,6 +107,7 @@ absl::Status RocksDbStore::OpenDb() {
 
 void RocksDbStore::CloseDb() {
   batch_.reset();
+  restore_batch_.reset();
   if (db_ != nullptr) {
     memory_->Unregister(db_.get());
     db_->Close();
@@ -208,5 +209,55 @@ absl::StatusOr<std::optional<Checkpoint>> RocksDbStore::ReadCheckpoint() {
 }
 
 size_t RocksDbStore::PendingWrites() const { return pending_; }
+
+absl::Status RocksDbStore::WriteRestoreBatch() {
+  if (restore_batch_ == nullptr || restore_batch_->Count() == 0) {
+    return absl::OkStatus();
+  }
+  rocksdb::WriteOptions options;  // WAL on, not synced: as commits
+  absl::Status s =
+      ToStatus(db_->Write(options, restore_batch_.get()), "restoring state");
+  restore_batch_->Clear();
+  return s;
+}
+
+absl::Status RocksDbStore::RestorePut(absl::string_view key,
+                                      absl::string_view value) {
+  if (restore_batch_ == nullptr) {
+    restore_batch_ = std::make_unique<rocksdb::WriteBatch>();
+  }
+  rocksdb::Status s = restore_batch_->Put(
+      DataKey(key), rocksdb::Slice(value.data(), value.size()));
+  if (!s.ok()) return ToStatus(s, "restoring state");
+  return restore_batch_->Count() >= 10000 ? WriteRestoreBatch()
+                                          : absl::OkStatus();
+}
+
+absl::Status RocksDbStore::RestoreDelete(absl::string_view key) {
+  if (restore_batch_ == nullptr) {
+    restore_batch_ = std::make_unique<rocksdb::WriteBatch>();
+  }
+  rocksdb::Status s = restore_batch_->Delete(DataKey(key));
+  if (!s.ok()) return ToStatus(s, "restoring state");
+  return restore_batch_->Count() >= 10000 ? WriteRestoreBatch()
+                                          : absl::OkStatus();
+}
+
+absl::Status RocksDbStore::FinishRestore(const Checkpoint& checkpoint) {
+  absl::Status written = WriteRestoreBatch();
+  if (!written.ok()) return written;
+  restore_batch_.reset();
+  // After the data in the WAL: a crash before this line leaves no
+  // checkpoint, and the restore starts over.
+  return Commit(checkpoint);
+}
+
+absl::StatusOr<bool> RocksDbStore::Empty() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(rocksdb::Slice(&kData, 1));
+  if (!it->status().ok()) return ToStatus(it->status(), "reading state");
+  return !it->Valid() || it->key()[0] != kData;
+}
 
 }  // namespace netstreams

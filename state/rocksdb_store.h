@@ -24,6 +24,7 @@
 
 namespace rocksdb {
 class DB;
+class WriteBatch;
 class WriteBatchWithIndex;
 }  // namespace rocksdb
 
@@ -59,6 +60,16 @@ class RocksDbStore : public KeyValueStore {
   // store empty, in place (layers above keep their pointer).
   absl::Status Wipe();
 
+  // Restoration writes: applied directly in plain batches (no index, no
+  // read-your-writes), and completed by FinishRestore(), which writes the
+  // checkpoint after them. A restore that dies leaves no new checkpoint
+  // and is simply redone.
+  absl::Status RestorePut(absl::string_view key, absl::string_view value);
+  absl::Status RestoreDelete(absl::string_view key);
+  absl::Status FinishRestore(const Checkpoint& checkpoint);
+  // Whether the store holds any entry (for restores that start empty).
+  absl::StatusOr<bool> Empty();
+
  private:
   RocksDbStore() = default;
   absl::Status OpenDb();
@@ -70,6 +81,8 @@ class RocksDbStore : public KeyValueStore {
   void CloseDb();
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
+  std::unique_ptr<rocksdb::WriteBatch> restore_batch_;
+  absl::Status WriteRestoreBatch();
   size_t pending_ = 0;
   std::string key_buffer_;
 };

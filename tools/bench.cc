@@ -13,9 +13,10 @@
 //                (with its RocksDB store, write cache and changelog)
 // and measures the engine process's user+sys CPU time (wait4 rusage), not
 // wall time, since the broker shares the machine. Each topology runs
-// --rounds times, alternating, and the lowest CPU time counts. Last, the
-// pairing application runs once more with its state directory deleted: the
-// whole changelog is restored, and the restore rate is reported.
+// --rounds times, alternating, and the lowest CPU time counts. Last, a
+// pairing application builds --restore_records open sessions and runs
+// again with its state directory deleted: the whole changelog is
+// restored, and the restore rate is reported.
 //
 // The input is realistic for pairing: sessions are created and deleted
 // (lifetimes 1 s to 5 min of event time), in event-time order; 8% are
@@ -132,8 +133,27 @@ Input GenerateLines(int64_t count, const std::string& path) {
 // Extra client settings for every run (--kafka).
 std::string g_kafka_settings;
 
+// `count` creates of distinct sessions that are never deleted: state for
+// the restore measurement.
+void GenerateOpens(int64_t count, const std::string& path) {
+  std::ofstream out(path);
+  for (int64_t s = 0; s < count; ++s) {
+    uint32_t a = static_cast<uint32_t>(s);
+    out << "<134>1 "
+        << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
+                            absl::FromUnixMillis(1795392000000 + s),
+                            absl::UTCTimeZone())
+        << absl::StrFormat(
+               " vcgnat-%d vcgnat - - - A VRF 0 6 INT 10.%d.%d.%d:%d EXT "
+               "100.64.%d.%d:%d DST 8.8.8.8:443 DIR OUT\n",
+               a % 4, (a >> 16) & 255, (a >> 8) & 255, a & 255,
+               1024 + a % 60000, (a >> 8) & 63, a & 255, 1024 + a % 60000);
+  }
+}
+
 std::string TopologyYaml(const std::string& name, int partitions, int threads,
-                         const std::string& kind) {
+                         const std::string& kind,
+                         const std::string& input = "bench.syslog") {
   std::string stages;
   if (kind == "passthrough") {
     stages = "  - {name: out, inputs: [in], sink: {topic: bench.copy}}\n";
@@ -161,6 +181,7 @@ std::string TopologyYaml(const std::string& name, int partitions, int threads,
   return absl::StrCat(
       "application_id: ", name, "\n", "kafka: {session.timeout.ms: \"6000\"}\n",
       "topics:\n", "  - {name: bench.syslog, partitions: ", partitions,
+      ", type: bytes}\n", "  - {name: bench.opens, partitions: ", partitions,
       ", type: bytes}\n", "  - {name: bench.copy, partitions: ", partitions,
       ", type: bytes}\n", "  - {name: bench.events, partitions: ", partitions,
       ", type: cgnat.v1.NatEvent}\n",
@@ -169,7 +190,7 @@ std::string TopologyYaml(const std::string& name, int partitions, int threads,
       "  - {name: bench.dlq, partitions: 1, type: bytes}\n",
       "dead_letter_topic: bench.dlq\n", "processing: {threads: ", threads,
       ", commit_interval: 1s}\n", "stages:\n",
-      "  - {name: in, source: {topic: bench.syslog}}\n", stages);
+      "  - {name: in, source: {topic: ", input, "}}\n", stages);
 }
 
 struct RunResult {
@@ -248,6 +269,10 @@ int Main(int argc, char** argv) {
                   "input partitions (the mock broker keeps ~5 MB each)");
   flags.AddString("threads", &threads_text, "engine stream threads");
   flags.AddString("rounds", &rounds_text, "runs per topology (best counts)");
+  std::string restore_text = "1000000";
+  flags.AddString("restore_records", &restore_text,
+                  "open sessions to build and then restore from the "
+                  "changelog (0: skip)");
   std::string topologies = "passthrough,parse,pairing";
   flags.AddString("topologies", &topologies,
                   "which to run, in order: passthrough, parse, repartition "
@@ -258,12 +283,13 @@ int Main(int argc, char** argv) {
                   "extra client settings for the engine, KEY=VALUE[,...]");
   bool help = false;
   absl::Status parsed = flags.Parse(argc, argv, &help);
-  int64_t records = 0;
+  int64_t records = 0, restore_records = 0;
   int partitions = 0, threads = 0, rounds = 0;
   if (help || !parsed.ok() || !absl::SimpleAtoi(records_text, &records) ||
       !absl::SimpleAtoi(partitions_text, &partitions) ||
       !absl::SimpleAtoi(threads_text, &threads) ||
-      !absl::SimpleAtoi(rounds_text, &rounds) || records < 1 ||
+      !absl::SimpleAtoi(rounds_text, &rounds) ||
+      !absl::SimpleAtoi(restore_text, &restore_records) || records < 1 ||
       partitions < 1 || threads < 1 || rounds < 1) {
     std::fprintf(help ? stdout : stderr, "%s",
                  flags.Usage("bench", "Engine CPU per record.").c_str());
@@ -291,6 +317,12 @@ int Main(int argc, char** argv) {
       std::ofstream(file) << TopologyYaml(app, partitions, threads, kind);
       broker_args.push_back("--topology=" + file);
     }
+  }
+  {
+    std::string file = dir + "/bench-restore.yaml";
+    std::ofstream(file) << TopologyYaml("bench-restore", partitions, threads,
+                                        "pairing", "bench.opens");
+    broker_args.push_back("--topology=" + file);
   }
   int pipefd[2];
   if (pipe(pipefd) != 0) return 1;
@@ -350,7 +382,6 @@ int Main(int argc, char** argv) {
       partitions, static_cast<long long>(input.open_at_end), threads);
 
   std::vector<RunResult> best(kinds.size());
-  std::string last_pairing_app;
   for (int round = 0; round < rounds; ++round) {
     for (size_t t = 0; t < kinds.size(); ++t) {
       // A fresh consumer group each round reads the whole input again.
@@ -372,19 +403,28 @@ int Main(int argc, char** argv) {
         return 1;
       }
       if (best[t].cpu_s == 0 || r.cpu_s < best[t].cpu_s) best[t] = r;
-      if (kinds[t] == "pairing") last_pairing_app = app;
     }
   }
 
-  // Restore: the last pairing application again, its local state gone.
-  RunResult restore;
-  if (!last_pairing_app.empty()) {
-    std::filesystem::remove_all(
-        absl::StrCat(dir, "/state/", last_pairing_app));
-    std::string file = absl::StrCat(dir, "/", last_pairing_app, ".yaml");
-    restore = RunEngine(
-        engine, {"--topology=" + file, "--bootstrap_servers=" + bootstrap,
-                 "--state_dir=" + dir + "/state", "--until_idle"});
+  // Restore: build `restore_records` open sessions, then run the same
+  // application again with its local state deleted.
+  RunResult build, restore;
+  if (restore_records > 0) {
+    GenerateOpens(restore_records, dir + "/opens.log");
+    auto opens = ReplayFile({{"bootstrap.servers", bootstrap}}, "bench.opens",
+                            dir + "/opens.log");
+    if (!opens.ok()) {
+      stop_broker();
+      std::fprintf(stderr, "replay failed\n");
+      return 1;
+    }
+    std::vector<std::string> args = {
+        "--topology=" + dir + "/bench-restore.yaml",
+        "--bootstrap_servers=" + bootstrap, "--state_dir=" + dir + "/state",
+        "--until_idle"};
+    build = RunEngine(engine, args);
+    std::filesystem::remove_all(dir + "/state/bench-restore");
+    restore = RunEngine(engine, args);
   }
   stop_broker();
   std::filesystem::remove_all(dir);
@@ -406,18 +446,20 @@ int Main(int argc, char** argv) {
         "MiB\n",
         static_cast<long long>(input.open_at_end), best[t].state_mib);
   }
-  if (last_pairing_app.empty()) {
-    // No pairing run: nothing to restore.
-  } else if (restore.ok && restore.restored > 0 && restore.restore_s > 0) {
-    std::printf(
-        "restore: %lld changelog records in %.3f s = %.0f records/s "
-        "(engine CPU for the whole run %.2f s)\n",
-        static_cast<long long>(restore.restored), restore.restore_s,
-        restore.restored / restore.restore_s, restore.cpu_s);
-  } else {
-    std::printf("restore: run %s, %lld records restored\n",
-                restore.ok ? "ok" : "FAILED",
-                static_cast<long long>(restore.restored));
+  if (restore_records > 0) {
+    if (restore.ok && restore.restored > 0 && restore.restore_s > 0) {
+      std::printf(
+          "restore: %lld open sessions built (engine CPU %.2f s); with the "
+          "state directory deleted, %lld changelog records restored in %.3f "
+          "s = %.0f records/s (RocksDB peak %.1f MiB)\n",
+          static_cast<long long>(restore_records), build.cpu_s,
+          static_cast<long long>(restore.restored), restore.restore_s,
+          restore.restored / restore.restore_s, restore.state_mib);
+    } else {
+      std::printf("restore: run %s, %lld records restored\n",
+                  restore.ok ? "ok" : "FAILED",
+                  static_cast<long long>(restore.restored));
+    }
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "src/runtime/changelog_restorer.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -22,6 +23,19 @@ bool TagWithin(absl::string_view tag, const std::vector<int64_t>& resume) {
   return i > 0;
 }
 
+// One changelog partition being restored into one store.
+struct ChangelogRestorer::Partition {
+  Task* task = nullptr;
+  TaskStore* store = nullptr;
+  const std::vector<int64_t>* resume = nullptr;
+  bool full = false;
+  int64_t from = 0;
+  int64_t end = 0;  // high watermark when the restore started
+  uint64_t read = 0;
+  uint64_t applied = 0;
+  bool done() const { return from >= end; }
+};
+
 absl::StatusOr<std::unique_ptr<ChangelogRestorer>> ChangelogRestorer::Create(
     const KafkaSettings& settings, const std::string& client_id,
     EngineStats* stats) {
@@ -31,47 +45,22 @@ absl::StatusOr<std::unique_ptr<ChangelogRestorer>> ChangelogRestorer::Create(
                                   {"client.id", client_id},
                                   {"enable.auto.commit", "false"},
                                   {"enable.partition.eof", "false"},
-                                  {"auto.offset.reset", "earliest"}});
+                                  {"auto.offset.reset", "earliest"},
+                                  // Partitions finish at different times: a
+                                  // fetch for the others must not wait.
+                                  {"fetch.wait.max.ms", "10"}});
   if (!consumer.ok()) return consumer.status();
   restorer->consumer_ = std::move(*consumer);
   restorer->stats_ = stats;
   return restorer;
 }
 
-absl::Status ChangelogRestorer::RestoreTask(
-    Task& task, const std::vector<int64_t>& resume) {
-  for (TaskStore& store : task.stores()) {
-    if (store.restored || !store.info->logged) continue;
-    auto result = RestoreStore(task, store, resume);
-    if (!result.ok()) {
-      return absl::Status(
-          result.status().code(),
-          absl::StrCat("restoring store ", store.info->name, " of task ",
-                       task.id(), ": ", result.status().message()));
-    }
-    store.restored = true;
-    stats_->AddRestore(result->records_read, result->seconds);
-    LogInfo("state restored")
-        .With("task", task.id())
-        .With("store", store.info->name)
-        .With("mode", result->full ? "full" : "from checkpoint")
-        .With("records", result->records_read)
-        .With("applied", result->records_applied)
-        .With("seconds", result->seconds)
-        .With("rate_per_s", result->seconds > 0
-                                ? result->records_read / result->seconds
-                                : 0.0);
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
-    Task& task, TaskStore& store, const std::vector<int64_t>& resume) {
-  RestoreResult result;
-  absl::Time start = absl::Now();
-  const std::string& topic = store.info->changelog_topic;
-  const int32_t partition = task.partition();
-
+absl::Status ChangelogRestorer::Prepare(Task& task, TaskStore& store,
+                                        const std::vector<int64_t>& resume,
+                                        Partition* p) {
+  p->task = &task;
+  p->store = &store;
+  p->resume = &resume;
   auto checkpoint = store.rocks->ReadCheckpoint();
   if (!checkpoint.ok()) return checkpoint.status();
   bool reuse = checkpoint->has_value();
@@ -93,128 +82,196 @@ absl::StatusOr<RestoreResult> ChangelogRestorer::RestoreStore(
       if (!wiped.ok()) return wiped;
     }
   }
-  result.full = !reuse;
-
-  int64_t low = 0, high = 0;
-  rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-      consumer_.get(), topic.c_str(), partition, &low, &high, 30000);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return absl::UnavailableError(absl::StrCat("cannot read the end of ", topic,
-                                               "[", partition,
-                                               "]: ", rd_kafka_err2str(err)));
+  if (!reuse && checkpoint->has_value() == false) {
+    // No checkpoint but entries: the leftovers of a restore that died.
+    auto empty = store.rocks->Empty();
+    if (!empty.ok()) return empty.status();
+    if (!*empty) {
+      absl::Status wiped = task.WipeStore(store);
+      if (!wiped.ok()) return wiped;
+    }
   }
-  int64_t from = reuse ? (*checkpoint)->changelog_offset() + 1 : 0;
-  if (from < low) {
-    if (reuse || low > 0) {
+  p->full = !reuse;
+  p->from = reuse ? (*checkpoint)->changelog_offset() + 1 : 0;
+  return absl::OkStatus();
+}
+
+absl::Status ChangelogRestorer::RestoreTasks(
+    const std::vector<TaskToRestore>& tasks) {
+  absl::Time start = absl::Now();
+  std::vector<Partition> parts;
+  for (const TaskToRestore& t : tasks) {
+    for (TaskStore& store : t.task->stores()) {
+      if (store.restored || !store.info->logged) continue;
+      parts.emplace_back();
+      absl::Status prepared = Prepare(*t.task, store, t.resume, &parts.back());
+      if (!prepared.ok()) return prepared;
+    }
+  }
+  if (parts.empty()) return absl::OkStatus();
+
+  // Where each changelog partition begins and ends, in two requests.
+  PartitionListPtr lows(
+      rd_kafka_topic_partition_list_new(static_cast<int>(parts.size())));
+  for (const Partition& p : parts) {
+    rd_kafka_topic_partition_list_add(lows.get(),
+                                      p.store->info->changelog_topic.c_str(),
+                                      p.task->partition())
+        ->offset = -2;  // earliest
+  }
+  PartitionListPtr highs(rd_kafka_topic_partition_list_copy(lows.get()));
+  for (int i = 0; i < highs->cnt; ++i) highs->elems[i].offset = -1;  // latest
+  for (rd_kafka_topic_partition_list_t* list : {lows.get(), highs.get()}) {
+    rd_kafka_resp_err_t err =
+        rd_kafka_offsets_for_times(consumer_.get(), list, 30000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot read changelog offsets: ", rd_kafka_err2str(err)));
+    }
+  }
+  std::map<std::pair<std::string, int32_t>, Partition*> by_partition;
+  PartitionListPtr assignment(
+      rd_kafka_topic_partition_list_new(static_cast<int>(parts.size())));
+  int64_t total = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Partition& p = parts[i];
+    int64_t low = lows->elems[i].offset;
+    p.end = highs->elems[i].offset;
+    if (lows->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        highs->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot read the offsets of ", p.store->info->changelog_topic, "[",
+          p.task->partition(), "]"));
+    }
+    if (p.from < low) {
       LogWarning(
           "changelog records were deleted before they could be "
           "restored (retention); the state may miss them")
-          .With("topic", topic)
-          .With("partition", partition)
+          .With("topic", p.store->info->changelog_topic)
+          .With("partition", p.task->partition())
           .With("first_available", low)
-          .With("wanted_from", from);
+          .With("wanted_from", p.from);
+      p.from = low;
     }
-    from = low;
-  }
-  Checkpoint done;
-  for (int64_t r : resume) done.add_input_offsets(r);
-  if (from >= high) {
-    done.set_changelog_offset(
-        reuse ? std::max<int64_t>((*checkpoint)->changelog_offset(), high - 1)
-              : high - 1);
-    store.acked_changelog_offset = done.changelog_offset();
-    absl::Status committed = store.rocks->Commit(done);
-    if (!committed.ok()) return committed;
-    result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-    return result;
+    if (p.done()) continue;
+    total += p.end - p.from;
+    by_partition[{p.store->info->changelog_topic, p.task->partition()}] = &p;
+    rd_kafka_topic_partition_list_add(assignment.get(),
+                                      p.store->info->changelog_topic.c_str(),
+                                      p.task->partition())
+        ->offset = p.from;
   }
 
-  PartitionListPtr assignment(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), partition)
-      ->offset = from;
-  err = rd_kafka_assign(consumer_.get(), assignment.get());
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return absl::InternalError(rd_kafka_err2str(err));
+  absl::Status status;
+  if (assignment->cnt > 0) {
+    rd_kafka_resp_err_t err =
+        rd_kafka_assign(consumer_.get(), assignment.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return absl::InternalError(rd_kafka_err2str(err));
+    }
+    LogInfo("restoring state")
+        .With("stores", static_cast<int64_t>(by_partition.size()))
+        .With("records", total);
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(consumer_.get());
   std::vector<rd_kafka_message_t*> batch(4096);
-  const int64_t total = high - from;
-  int64_t next = from;
+  size_t remaining = by_partition.size();
+  uint64_t read = 0;
   absl::Time next_log = absl::Now() + absl::Seconds(2);
   absl::Time last_progress = absl::Now();
-  absl::Status status;
-  while (next < high && status.ok()) {
+  while (remaining > 0 && status.ok()) {
     // A short wait: the batch call returns early only when the batch is
     // full, and the last one never is.
     ssize_t n =
         rd_kafka_consume_batch_queue(queue, 20, batch.data(), batch.size());
     if (n <= 0) {
       if (absl::Now() - last_progress > absl::Seconds(60)) {
-        status = absl::UnavailableError(absl::StrCat(
-            "no progress reading ", topic, "[", partition, "] for 60s"));
+        status =
+            absl::UnavailableError("no progress reading changelogs for 60s");
       }
       continue;
     }
     last_progress = absl::Now();
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = batch[static_cast<size_t>(i)];
-      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && status.ok()) {
-        ++result.records_read;
-        next = m->offset + 1;
-        absl::string_view tag;
-        rd_kafka_headers_t* headers = nullptr;
-        const void* value = nullptr;
-        size_t size = 0;
-        if (rd_kafka_message_headers(m, &headers) ==
-                RD_KAFKA_RESP_ERR_NO_ERROR &&
-            rd_kafka_header_get_last(headers, kChangelogTagHeader, &value,
-                                     &size) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-          tag = absl::string_view(static_cast<const char*>(value), size);
+      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && status.ok()) {
+          status = absl::UnavailableError(rd_kafka_message_errstr(m));
         }
-        if (TagWithin(tag, resume)) {
-          ++result.records_applied;
-          absl::string_view key(static_cast<const char*>(m->key), m->key_len);
-          status =
-              m->payload == nullptr
-                  ? store.rocks->Delete(key)
-                  : store.rocks->Put(
-                        key, absl::string_view(
-                                 static_cast<const char*>(m->payload), m->len));
-        }
-        // Bound the pending batch: commit progress as we go.
-        if (status.ok() && store.rocks->PendingWrites() >= 100000) {
-          Checkpoint partial = done;
-          partial.set_changelog_offset(m->offset);
-          status = store.rocks->Commit(partial);
-        }
-      } else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR &&
-                 m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        status = absl::UnavailableError(rd_kafka_message_errstr(m));
+        rd_kafka_message_destroy(m);
+        continue;
       }
+      auto it = by_partition.find({rd_kafka_topic_name(m->rkt), m->partition});
+      if (it == by_partition.end() || it->second->done() || !status.ok()) {
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      Partition& p = *it->second;
+      ++p.read;
+      ++read;
+      p.from = m->offset + 1;
+      absl::string_view tag;
+      rd_kafka_headers_t* headers = nullptr;
+      const void* value = nullptr;
+      size_t size = 0;
+      if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+          rd_kafka_header_get_last(headers, kChangelogTagHeader, &value,
+                                   &size) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        tag = absl::string_view(static_cast<const char*>(value), size);
+      }
+      if (TagWithin(tag, *p.resume)) {
+        ++p.applied;
+        absl::string_view key(static_cast<const char*>(m->key), m->key_len);
+        status =
+            m->payload == nullptr
+                ? p.store->rocks->RestoreDelete(key)
+                : p.store->rocks->RestorePut(
+                      key, absl::string_view(
+                               static_cast<const char*>(m->payload), m->len));
+      }
+      if (p.done()) --remaining;
       rd_kafka_message_destroy(m);
     }
     if (absl::Now() > next_log) {
       double secs = absl::ToDoubleSeconds(absl::Now() - start);
-      double rate = result.records_read / std::max(secs, 1e-9);
+      double rate = read / std::max(secs, 1e-9);
       LogInfo("restoring state")
-          .With("task", task.id())
-          .With("store", store.info->name)
-          .With("records", result.records_read)
+          .With("records", read)
           .With("total", total)
           .With("rate_per_s", rate)
-          .With("eta_s", rate > 0 ? (high - next) / rate : 0.0);
+          .With("eta_s",
+                rate > 0 ? (total - static_cast<int64_t>(read)) / rate : 0.0);
       next_log = absl::Now() + absl::Seconds(2);
     }
   }
   rd_kafka_queue_destroy(queue);
   rd_kafka_assign(consumer_.get(), nullptr);
   if (!status.ok()) return status;
-  done.set_changelog_offset(high - 1);
-  store.acked_changelog_offset = high - 1;
-  absl::Status committed = store.rocks->Commit(done);
-  if (!committed.ok()) return committed;
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  return result;
+
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  for (Partition& p : parts) {
+    Checkpoint done;
+    for (int64_t r : *p.resume) done.add_input_offsets(r);
+    done.set_changelog_offset(p.end - 1);
+    p.store->acked_changelog_offset = p.end - 1;
+    absl::Status committed = p.store->rocks->FinishRestore(done);
+    if (!committed.ok()) return committed;
+    p.store->restored = true;
+    LogInfo("state restored")
+        .With("task", p.task->id())
+        .With("store", p.store->info->name)
+        .With("mode", p.full ? "full" : "from checkpoint")
+        .With("records", p.read)
+        .With("applied", p.applied);
+  }
+  stats_->AddRestore(read, seconds);
+  if (read > 0) {
+    LogInfo("restore finished")
+        .With("records", read)
+        .With("seconds", seconds)
+        .With("rate_per_s", read / std::max(seconds, 1e-9));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace netstreams

@@ -40,14 +40,23 @@ class ChangelogRestorer {
       const KafkaSettings& settings, const std::string& client_id,
       EngineStats* stats);
 
-  // Restores every logged store of `task`; `resume` holds the committed
-  // input offset of each of the task's sources (-1: none).
-  absl::Status RestoreTask(Task& task, const std::vector<int64_t>& resume);
+  struct TaskToRestore {
+    Task* task;
+    // The committed input offset of each of the task's sources (-1: none).
+    std::vector<int64_t> resume;
+  };
+
+  // Restores every logged store of these tasks, all changelog partitions
+  // at once (one fetch session, not one per store).
+  absl::Status RestoreTasks(const std::vector<TaskToRestore>& tasks);
 
  private:
+  struct Partition;
   ChangelogRestorer() = default;
-  absl::StatusOr<RestoreResult> RestoreStore(
-      Task& task, TaskStore& store, const std::vector<int64_t>& resume);
+  // Decides where a store's restore starts (wiping it when its local state
+  // is ahead of the committed input); fills `p`.
+  absl::Status Prepare(Task& task, TaskStore& store,
+                       const std::vector<int64_t>& resume, Partition* p);
 
   KafkaPtr consumer_;
   EngineStats* stats_ = nullptr;

@@ -48,7 +48,8 @@ double ThreadCpuSeconds() {
 // Adds the thread CPU time of its scope to a counter.
 class CpuScope {
  public:
-  explicit CpuScope(double* total) : total_(total), start_(ThreadCpuSeconds()) {}
+  explicit CpuScope(double* total)
+      : total_(total), start_(ThreadCpuSeconds()) {}
   ~CpuScope() { *total_ += ThreadCpuSeconds() - start_; }
 
  private:
@@ -395,28 +396,36 @@ void StreamThread::ProcessBatch(size_t count) {
 }
 
 absl::Status StreamThread::RestorePending() {
+  std::vector<Task*> pending;
   for (auto& [key, task] : tasks_) {
-    if (!task->needs_restore()) continue;
-    PartitionListPtr list(rd_kafka_topic_partition_list_new(
-        static_cast<int>(task->sources().size())));
+    if (task->needs_restore()) pending.push_back(task.get());
+  }
+  if (pending.empty()) return absl::OkStatus();
+  // The input positions the restored state must match: the group's
+  // committed offsets, for every pending task in one request.
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(8));
+  for (Task* task : pending) {
     for (const SourcePartition& sp : task->sources()) {
       rd_kafka_topic_partition_list_add(list.get(), sp.topic.c_str(),
                                         sp.partition);
     }
-    rd_kafka_resp_err_t err = rd_kafka_committed(consumer_, list.get(), 30000);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot read committed offsets of task ", task->id(),
-                       ": ", rd_kafka_err2str(err)));
-    }
-    std::vector<int64_t> resume;
-    for (int i = 0; i < list->cnt; ++i) {
-      resume.push_back(list->elems[i].offset >= 0 ? list->elems[i].offset : -1);
-    }
-    absl::Status status = restorer_->RestoreTask(*task, resume);
-    if (!status.ok()) return status;
   }
-  return absl::OkStatus();
+  rd_kafka_resp_err_t err = rd_kafka_committed(consumer_, list.get(), 30000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot read committed offsets: ", rd_kafka_err2str(err)));
+  }
+  std::vector<ChangelogRestorer::TaskToRestore> restores;
+  int i = 0;
+  for (Task* task : pending) {
+    ChangelogRestorer::TaskToRestore r{task, {}};
+    for (size_t s = 0; s < task->sources().size(); ++s, ++i) {
+      int64_t offset = list->elems[i].offset;
+      r.resume.push_back(offset >= 0 ? offset : -1);
+    }
+    restores.push_back(std::move(r));
+  }
+  return restorer_->RestoreTasks(restores);
 }
 
 absl::Status StreamThread::Commit(CommitMode mode) {

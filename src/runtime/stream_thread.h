@@ -103,9 +103,9 @@ class StreamThread {
   // CPU time of this thread by phase, logged when it ends: where a
   // topology's cost goes (see README, Performance).
   struct PhaseCpu {
-    double commands = 0, restore = 0, consume = 0, process = 0,
-           punctuate = 0, commit_state_flush = 0, commit_produce_flush = 0,
-           commit_offsets = 0, commit_local = 0;
+    double commands = 0, restore = 0, consume = 0, process = 0, punctuate = 0,
+           commit_state_flush = 0, commit_produce_flush = 0, commit_offsets = 0,
+           commit_local = 0;
   };
   PhaseCpu cpu_;
 

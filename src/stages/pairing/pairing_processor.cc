@@ -91,8 +91,8 @@ void PairingProcessor::Fail(const absl::Status& status) {
 }
 
 bool PairingProcessor::LoadState() {
-  state_ = google::protobuf::Arena::CreateMessage<PairingState>(
-      context_->arena());
+  state_ =
+      google::protobuf::Arena::CreateMessage<PairingState>(context_->arena());
   absl::StatusOr<bool> found = store_->Get(key_, &value_);
   if (!found.ok()) {
     Fail(found.status());

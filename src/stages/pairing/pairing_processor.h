@@ -125,8 +125,8 @@ class PairingProcessor : public Processor {
   Counter* held_ = nullptr;
   Counter* updated_ = nullptr;
   Counter* other_mapping_ = nullptr;
-  std::string key_;     // the current mapping key
-  std::string value_;   // reads
+  std::string key_;    // the current mapping key
+  std::string value_;  // reads
   std::string serialized_;
 };
 
