@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "src/processor/counter.h"
+#include "src/common/counter.h"
 #include "src/processor/record.h"
 #include "src/processor/record_collector.h"
 #include "state/key_value_store.h"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "src/processor/counter.h"
+#include "src/common/counter.h"
 
 namespace netstreams {
 

@@ -7,6 +7,7 @@
 #include "src/common/log.h"
 #include "state/caching_store.h"
 #include "state/changelogging_store.h"
+#include "state/metered_store.h"
 
 namespace netstreams {
 
@@ -97,8 +98,14 @@ class Task::Node final : public ProcessorContext {
 // offsets of the commit in progress.
 class Task::StoreChangelog final : public ChangelogWriter {
  public:
-  StoreChangelog(Task* task, TaskStore* store) : task_(task), store_(store) {}
+  StoreChangelog(Task* task, TaskStore* store)
+      : task_(task),
+        store_(store),
+        written_(task->services_.stats->NamedCounter(
+            task->services_.thread_index, store->info->name,
+            "changelog_records")) {}
   void Log(absl::string_view key, const absl::string_view* value) override {
+    written_->Add();
     task_->services_.changelog->SendChangelog(
         store_->changelog_topic, task_->partition_, key, value, task_->tag_,
         &store_->acked_changelog_offset);
@@ -107,6 +114,7 @@ class Task::StoreChangelog final : public ChangelogWriter {
  private:
   Task* task_;
   TaskStore* store_;
+  Counter* written_;
 };
 
 Task::Task(const LoadedTopology& topology, int subtopology, int32_t partition,
@@ -168,7 +176,16 @@ absl::Status Task::BuildStack(TaskStore& store) {
   }
   auto cache = std::make_unique<CachingStore>(std::move(layer));
   store.cache = cache.get();
-  store.top = std::move(cache);
+  // Counted under the store's name in the summary and the metrics.
+  EngineStats* stats = services_.stats;
+  int thread = services_.thread_index;
+  const std::string& name = store.info->name;
+  StoreCounters counters{stats->NamedCounter(thread, name, "store_gets"),
+                         stats->NamedCounter(thread, name, "store_hits"),
+                         stats->NamedCounter(thread, name, "store_puts"),
+                         stats->NamedCounter(thread, name, "store_deletes"),
+                         stats->NamedCounter(thread, name, "store_scans")};
+  store.top = std::make_unique<MeteredStore>(std::move(cache), counters);
   return absl::OkStatus();
 }
 

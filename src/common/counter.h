@@ -1,7 +1,7 @@
 // A counter with one writer (the task's stream thread) that any thread may
 // read: relaxed atomics, no locked instruction on the increment path.
-#ifndef NETSTREAMS_SRC_PROCESSOR_COUNTER_H_
-#define NETSTREAMS_SRC_PROCESSOR_COUNTER_H_
+#ifndef NETSTREAMS_SRC_COMMON_COUNTER_H_
+#define NETSTREAMS_SRC_COMMON_COUNTER_H_
 
 #include <atomic>
 #include <cstdint>
@@ -22,4 +22,4 @@ class Counter {
 
 }  // namespace netstreams
 
-#endif  // NETSTREAMS_SRC_PROCESSOR_COUNTER_H_
+#endif  // NETSTREAMS_SRC_COMMON_COUNTER_H_
