@@ -110,10 +110,22 @@ class CrashRestartTest(unittest.TestCase):
             self.assertEqual(create, line("A", i))
             self.assertEqual(delete, line("D", i))
 
+    def stage_counters(self, summary, stage):
+        """The named counters of one stage's summary line, e.g.
+        "sessions: closed=3 duplicate=0" -> {"closed": 3, "duplicate": 0}."""
+        for l in summary.splitlines():
+            l = l.strip()
+            if l.startswith(stage + ": "):
+                return {k: int(v) for k, v in
+                        (t.split("=", 1) for t in l.split()[1:] if "=" in t)}
+        self.fail("no %r line in summary:\n%s" % (stage, summary))
+
     def test_kill_after_commit_restart_with_local_state(self):
         self.start_and_kill(self.all_committed)
         summary = self.restart_with_deletes()
-        self.assertIn("sessions: closed=%d duplicate=0" % SESSIONS, summary)
+        counters = self.stage_counters(summary, "sessions")
+        self.assertEqual(counters["closed"], SESSIONS, summary)
+        self.assertEqual(counters["duplicate"], 0, summary)
         self.check_sessions()
 
     def test_kill_after_commit_restart_with_state_dir_deleted(self):
@@ -125,7 +137,8 @@ class CrashRestartTest(unittest.TestCase):
                     if l.startswith("restored ")]
         self.assertTrue(restored, summary)
         self.assertGreaterEqual(int(restored[0].split()[1]), SESSIONS)
-        self.assertIn("sessions: closed=%d" % SESSIONS, summary)
+        self.assertEqual(self.stage_counters(summary, "sessions")["closed"],
+                         SESSIONS, summary)
         self.check_sessions()
 
     def test_kill_mid_stream_then_restart(self):
@@ -135,8 +148,9 @@ class CrashRestartTest(unittest.TestCase):
             return sum(ends.values()) > 0
         self.start_and_kill(some_sessions_in_state)
         summary = self.restart_with_deletes()
-        self.assertIn("unmatched_delete=0", summary)
-        self.assertIn("expired=0", summary)
+        counters = self.stage_counters(summary, "sessions")
+        self.assertEqual(counters["unmatched_delete"], 0, summary)
+        self.assertEqual(counters["expired"], 0, summary)
         self.check_sessions()
 
 
