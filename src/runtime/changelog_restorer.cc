@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -33,6 +34,9 @@ struct ChangelogRestorer::Partition {
   int64_t end = 0;  // high watermark when the restore started
   uint64_t read = 0;
   uint64_t applied = 0;
+  // Keys whose last record read was skipped (written by a commit that
+  // never completed) and that no later applied record superseded.
+  absl::flat_hash_set<std::string> orphaned;
   bool done() const { return from >= end; }
 };
 
@@ -219,9 +223,12 @@ absl::Status ChangelogRestorer::RestoreTasks(
                                    &size) == RD_KAFKA_RESP_ERR_NO_ERROR) {
         tag = absl::string_view(static_cast<const char*>(value), size);
       }
-      if (TagWithin(tag, *p.resume)) {
+      absl::string_view key(static_cast<const char*>(m->key), m->key_len);
+      if (!TagWithin(tag, *p.resume)) {
+        p.orphaned.emplace(key);
+      } else {
         ++p.applied;
-        absl::string_view key(static_cast<const char*>(m->key), m->key_len);
+        if (!p.orphaned.empty()) p.orphaned.erase(key);
         status =
             m->payload == nullptr
                 ? p.store->rocks->RestoreDelete(key)
@@ -257,6 +264,19 @@ absl::Status ChangelogRestorer::RestoreTasks(
     absl::Status committed = p.store->rocks->FinishRestore(done);
     if (!committed.ok()) return committed;
     p.store->restored = true;
+    if (!p.orphaned.empty()) {
+      // Once the committed input moves past their tags, a later restore
+      // would apply these records; write each key's restored value (or a
+      // tombstone) after them, tagged with the resume position, so the
+      // changelog's last word on every key stays the committed one.
+      absl::Status relogged =
+          p.task->RelogKeys(*p.store, *p.resume, p.orphaned);
+      if (!relogged.ok()) return relogged;
+      LogInfo("re-logged keys left by an incomplete commit")
+          .With("task", p.task->id())
+          .With("store", p.store->info->name)
+          .With("keys", static_cast<int64_t>(p.orphaned.size()));
+    }
     LogInfo("state restored")
         .With("task", p.task->id())
         .With("store", p.store->info->name)

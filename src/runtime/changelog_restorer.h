@@ -11,6 +11,14 @@
 // state ahead of R after a crash between the local write and the offset
 // commit) it is rebuilt from the whole changelog.
 //
+// Skipped records stay in the changelog, and once the committed input
+// moves past their tags a later restore would apply them; reprocessing
+// does not always overwrite them (the write cache absorbs a create and
+// delete of one key within one commit). So after a restore every key whose
+// last record read was skipped is written again, with its restored value
+// or a tombstone, tagged with R: the changelog's last applicable record of
+// every key is then always a committed one.
+//
 // Used from one stream thread; owns its own consumer (no group).
 #ifndef NETSTREAMS_SRC_RUNTIME_CHANGELOG_RESTORER_H_
 #define NETSTREAMS_SRC_RUNTIME_CHANGELOG_RESTORER_H_

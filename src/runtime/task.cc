@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "src/common/log.h"
 #include "state/caching_store.h"
 #include "state/changelogging_store.h"
@@ -303,6 +304,24 @@ bool Task::needs_restore() const {
     if (!s.restored) return true;
   }
   return false;
+}
+
+absl::Status Task::RelogKeys(TaskStore& store,
+                             const std::vector<int64_t>& resume,
+                             const absl::flat_hash_set<std::string>& keys) {
+  if (store.changelog_writer == nullptr) return absl::OkStatus();
+  tag_ = absl::StrJoin(resume, ",");
+  // Sorted: the same changelog for the same state, whatever the hashing.
+  std::vector<absl::string_view> sorted(keys.begin(), keys.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::string value;
+  for (absl::string_view key : sorted) {
+    absl::StatusOr<bool> found = store.rocks->Get(key, &value);
+    if (!found.ok()) return found.status();
+    absl::string_view v(value);
+    store.changelog_writer->Log(key, *found ? &v : nullptr);
+  }
+  return absl::OkStatus();
 }
 
 std::string Task::InputTag() const {

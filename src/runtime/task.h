@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "src/processor/processor.h"
 #include "src/runtime/engine_stats.h"
@@ -118,6 +119,12 @@ class Task {
   // Deletes a store's local files and opens it empty (its checkpoint no
   // longer matches the committed input offsets).
   absl::Status WipeStore(TaskStore& store);
+  // Writes the current local value of each of `keys` (a tombstone when
+  // absent) to the store's changelog, tagged with the input position
+  // `resume`: after a restore, it supersedes records of an incomplete
+  // commit that were skipped.
+  absl::Status RelogKeys(TaskStore& store, const std::vector<int64_t>& resume,
+                         const absl::flat_hash_set<std::string>& keys);
 
   // Commit, in three steps around the producer flush and offset commit:
   // FlushState() writes the stores' cached changes to the changelog and to
