@@ -62,11 +62,14 @@ class PairingTest : public ::testing::Test {
  protected:
   void SetUp() override { Make("session_pairing"); }
 
-  void Make(const char* kind) {
+  void Make(const char* kind, int64_t duplicate_window_s = 0) {
     context_ = std::make_unique<RecordingContext>("pairing");
     PairingConfig config;
     config.mutable_grace()->set_seconds(60);
     config.mutable_max_lifetime()->set_seconds(3600);
+    if (duplicate_window_s > 0) {
+      config.mutable_duplicate_window()->set_seconds(duplicate_window_s);
+    }
     StageCreateInfo info;
     info.stage_name = "pairing";
     info.input_types = {"cgnat.v1.NatEvent"};
@@ -175,6 +178,24 @@ TEST_F(PairingTest, ExactDuplicatesAreIgnoredAndCounted) {
   Feed(Event(cgnat::v1::DELETE, kT0 + 2000, 41000));
   Feed(Event(cgnat::v1::DELETE, kT0 + 2000, 41000));
   EXPECT_EQ(Count("duplicate"), 4u);
+}
+
+TEST_F(PairingTest, DuplicateWindowIsConfigurable) {
+  for (int64_t window_s : {0, 40}) {  // the default (10s), then 40s
+    Make("session_pairing", window_s);
+    Feed(Event(cgnat::v1::CREATE, kT0));
+    Feed(Event(cgnat::v1::DELETE, kT0 + 1000));
+    // Stream time moves 30s on (another mapping), then the delete again.
+    Feed(Event(cgnat::v1::CREATE, kT0 + 31000, 41000));
+    Feed(Event(cgnat::v1::DELETE, kT0 + 1000));
+    if (window_s == 0) {
+      EXPECT_EQ(Count("duplicate"), 0u);
+      EXPECT_EQ(Count("held_delete"), 1u);
+    } else {
+      EXPECT_EQ(Count("duplicate"), 1u);
+      EXPECT_EQ(Count("held_delete"), 0u);
+    }
+  }
 }
 
 TEST_F(PairingTest, SecondCreateSupersedesTheFirst) {

@@ -13,7 +13,8 @@
 //   CREATE, nothing in            -> EXPIRED (end unknown)
 //     `max_lifetime`
 //   the same event again          -> ignored, counted as duplicate (also
-//     (same key, time, action)       for `grace` after the pair closed)
+//     (same key, time, action)       for `duplicate_window` after the pair
+//                                    closed)
 //   UPDATE of an open mapping     -> its lifetime is extended
 // Every outcome is counted ("closed", "expired", ...).
 //

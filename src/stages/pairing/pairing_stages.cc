@@ -78,6 +78,7 @@ class PairingStageFactory : public TypedStageFactory<PairingConfig> {
     settings.max_lifetime_ms =
         Millis(config.max_lifetime(), 24 * 3600 * 1000LL);
     settings.punctuate_interval_ms = Millis(config.punctuate_interval(), 1000);
+    settings.duplicate_window_ms = Millis(config.duplicate_window(), 10 * 1000);
     settings.port_blocks = port_blocks_;
     return std::make_unique<PairingProcessor>(settings);
   }
