@@ -372,58 +372,45 @@ void PairingProcessor::Emit(Outcome outcome, const NatEvent* create,
   Record out;
   out.timestamp_ms = timestamp_ms;
   out.origin = origin;
+  // The fields NatSession and PortBlockLease share (same names).
+  auto fill = [&](auto* m) {
+    m->set_status(status);
+    if (start_ms >= 0) SetTime(start_ms, m->mutable_start_time());
+    if (end_ms >= 0) SetTime(end_ms, m->mutable_end_time());
+    if (start_ms >= 0 && end_ms >= 0) {
+      SetDuration(end_ms - start_ms, m->mutable_duration());
+    }
+    m->set_device(any.device());
+    m->set_vendor(any.vendor());
+    m->set_vrf(any.vrf());
+    m->set_protocol(any.protocol());
+    m->set_inside_ip(any.inside_ip());
+    m->set_outside_ip(any.outside_ip());
+  };
+  const bool has_create = create != nullptr && create->has_source();
+  const bool has_delete = del != nullptr && del->has_source();
   if (settings_.port_blocks) {
     auto* lease =
         google::protobuf::Arena::CreateMessage<cgnat::v1::PortBlockLease>(
             arena);
-    lease->set_status(status);
-    if (start_ms >= 0) SetTime(start_ms, lease->mutable_start_time());
-    if (end_ms >= 0) SetTime(end_ms, lease->mutable_end_time());
-    if (start_ms >= 0 && end_ms >= 0) {
-      SetDuration(end_ms - start_ms, lease->mutable_duration());
-    }
-    lease->set_device(any.device());
-    lease->set_vendor(any.vendor());
-    lease->set_vrf(any.vrf());
-    lease->set_protocol(any.protocol());
-    lease->set_inside_ip(any.inside_ip());
-    lease->set_outside_ip(any.outside_ip());
+    fill(lease);
     lease->set_port_block_start(any.port_block_start());
     lease->set_port_block_end(any.port_block_end());
-    if (create != nullptr && create->has_source()) {
-      *lease->mutable_allocate_record() = create->source();
-    }
-    if (del != nullptr && del->has_source()) {
-      *lease->mutable_release_record() = del->source();
-    }
+    if (has_create) *lease->mutable_allocate_record() = create->source();
+    if (has_delete) *lease->mutable_release_record() = del->source();
     out.message = lease;
   } else {
     auto* session =
         google::protobuf::Arena::CreateMessage<cgnat::v1::NatSession>(arena);
-    session->set_status(status);
+    fill(session);
     session->set_mapping(any.mapping());
-    if (start_ms >= 0) SetTime(start_ms, session->mutable_start_time());
-    if (end_ms >= 0) SetTime(end_ms, session->mutable_end_time());
-    if (start_ms >= 0 && end_ms >= 0) {
-      SetDuration(end_ms - start_ms, session->mutable_duration());
-    }
-    session->set_device(any.device());
-    session->set_vendor(any.vendor());
-    session->set_vrf(any.vrf());
-    session->set_protocol(any.protocol());
-    session->set_inside_ip(any.inside_ip());
     session->set_inside_port(any.inside_port());
-    session->set_outside_ip(any.outside_ip());
     session->set_outside_port(any.outside_port());
     session->set_destination_ip(any.destination_ip());
     session->set_destination_port(any.destination_port());
     session->set_direction(any.direction());
-    if (create != nullptr && create->has_source()) {
-      *session->mutable_create_record() = create->source();
-    }
-    if (del != nullptr && del->has_source()) {
-      *session->mutable_delete_record() = del->source();
-    }
+    if (has_create) *session->mutable_create_record() = create->source();
+    if (has_delete) *session->mutable_delete_record() = del->source();
     out.message = session;
   }
   context_->Forward(out);
