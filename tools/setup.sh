@@ -11,6 +11,8 @@ PACKAGES=(
   libyaml-cpp-dev libgtest-dev libgmock-dev
   # independent clients used by end-to-end tests
   kcat python3 python3-confluent-kafka python3-protobuf
+  # topology rendering to PNG (//tools:topology render --format=png)
+  graphviz
 )
 
 missing=()
