@@ -222,6 +222,9 @@ RunResult RunEngine(const std::string& engine,
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(engine.c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    // Any free port: the bench must not depend on 9464 being free.
+    static char metrics_flag[] = "--metrics_address=127.0.0.1:0";
+    argv.push_back(metrics_flag);
     argv.push_back(nullptr);
     execv(engine.c_str(), argv.data());
     _exit(127);

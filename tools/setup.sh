@@ -7,10 +7,12 @@ PACKAGES=(
   # build
   bazel-bootstrap g++ protobuf-compiler
   # libraries the engine links
-  librdkafka-dev librocksdb-dev libprotobuf-dev libabsl-dev prometheus-cpp-dev
+  librdkafka-dev librocksdb-dev libprotobuf-dev libabsl-dev prometheus-cpp-dev libcivetweb-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev
   # independent clients used by end-to-end tests
   kcat python3 python3-confluent-kafka python3-protobuf
+  # an independent parser of the /metrics exposition in tests
+  python3-prometheus-client
   # topology rendering to PNG (//tools:topology render --format=png)
   graphviz
 )

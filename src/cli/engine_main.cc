@@ -30,6 +30,7 @@
 #include "src/common/log.h"
 #include "src/kafka/embedded_broker.h"
 #include "src/kafka/topic_admin.h"
+#include "src/metrics/metrics_server.h"
 #include "src/runtime/engine.h"
 #include "src/topology/topology_loader.h"
 
@@ -176,6 +177,7 @@ int Main(int argc, char** argv) {
   std::string log_level = "info";
   std::string log_format = "text";
   std::string state_dir;
+  std::string metrics_address = "127.0.0.1:9464";
 
   FlagSet flags;
   flags.AddString("topology", &topology_path,
@@ -193,6 +195,9 @@ int Main(int argc, char** argv) {
                 "are flushed (default with the embedded broker)");
   flags.AddString("state_dir", &state_dir,
                   "root folder of local state; overrides processing.state_dir");
+  flags.AddString("metrics_address", &metrics_address,
+                  "HOST:PORT of /metrics, /healthz and /readyz (port 0: any "
+                  "free port; empty: no endpoint)");
   flags.AddString("log_level", &log_level, "debug, info, warning or error");
   flags.AddString("log_format", &log_format, "text (key=value) or json");
 
@@ -252,6 +257,45 @@ int Main(int argc, char** argv) {
 
   const bool embedded = bootstrap.empty();
   if (!flags.WasSet("until_idle")) until_idle = embedded;
+
+  // The operator endpoint comes up first, so that /healthz answers and
+  // /readyz says what the process is waiting for from the start.
+  std::atomic<const Engine*> live_engine{nullptr};
+  std::unique_ptr<MetricsServer> metrics;
+  if (!metrics_address.empty()) {
+    MetricsEndpoints endpoints;
+    endpoints.metrics = [&live_engine]() -> std::string {
+      const Engine* e = live_engine.load();
+      return e == nullptr ? std::string() : e->MetricsText();
+    };
+    endpoints.ready = [&live_engine]() {
+      Readiness r;
+      const Engine* e = live_engine.load();
+      if (e == nullptr) {
+        r.reason = "starting (topics, replay)";
+      } else {
+        r.ready = e->Ready(&r.reason);
+      }
+      return r;
+    };
+    auto started = MetricsServer::Start(metrics_address, endpoints);
+    if (!started.ok()) {
+      if (started.status().code() == absl::StatusCode::kInvalidArgument) {
+        return Usage(flags, std::string(started.status().message()));
+      }
+      LogError("cannot start the metrics endpoint")
+          .With("error", started.status().ToString())
+          .With("hint",
+                "use --metrics_address=HOST:PORT (port 0: any free "
+                "port) or --metrics_address= to disable");
+      return 1;
+    }
+    metrics = std::move(*started);
+    std::string host = metrics_address.substr(0, metrics_address.rfind(':'));
+    LogInfo("metrics endpoint")
+        .With("url",
+              absl::StrCat("http://", host, ":", metrics->port(), "/metrics"));
+  }
 
   std::unique_ptr<EmbeddedBroker> broker;
   KafkaSettings settings(topo.kafka.begin(), topo.kafka.end());
@@ -327,6 +371,7 @@ int Main(int argc, char** argv) {
     options.state_dir = temp_state_dir;
   }
   Engine engine(topo, options);
+  live_engine = &engine;
   absl::Status status = engine.Run();
 
   if (printer != nullptr) {
@@ -352,6 +397,8 @@ int Main(int argc, char** argv) {
       if (sample.Start().ok()) sample.DrainAndStop().IgnoreError();
     }
   }
+  metrics.reset();
+  live_engine = nullptr;
   if (!temp_state_dir.empty()) {
     std::error_code ignored;
     std::filesystem::remove_all(temp_state_dir, ignored);

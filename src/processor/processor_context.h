@@ -76,6 +76,11 @@ class ProcessorContext {
   // tasks in the summary and the metrics. Valid while the context lives.
   virtual Counter* GetCounter(absl::string_view name) = 0;
 
+  // A named gauge of this stage in this task ("open", ...): a level that
+  // goes up and down, summed over tasks in the metrics and dropped when
+  // the task closes. Valid while the context lives.
+  virtual Gauge* GetGauge(absl::string_view name) = 0;
+
   // An error that is not the input's fault (a state store I/O error): the
   // engine stops without committing, so the records are processed again
   // after a restart. Processing of the current record should stop.

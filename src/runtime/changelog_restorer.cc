@@ -177,6 +177,9 @@ absl::Status ChangelogRestorer::RestoreTasks(
         .With("stores", static_cast<int64_t>(by_partition.size()))
         .With("records", total);
   }
+  stats_->restore_remaining += total;
+  // How much of `read` the metrics have been told about.
+  int64_t reported = 0;
   rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(consumer_.get());
   std::vector<rd_kafka_message_t*> batch(4096);
   size_t remaining = by_partition.size();
@@ -239,6 +242,11 @@ absl::Status ChangelogRestorer::RestoreTasks(
       if (p.done()) --remaining;
       rd_kafka_message_destroy(m);
     }
+    int64_t now_read = static_cast<int64_t>(read);
+    stats_->restore_records_read += static_cast<uint64_t>(now_read - reported);
+    stats_->restore_remaining -=
+        std::min(now_read, total) - std::min(reported, total);
+    reported = now_read;
     if (absl::Now() > next_log) {
       double secs = absl::ToDoubleSeconds(absl::Now() - start);
       double rate = read / std::max(secs, 1e-9);
@@ -253,6 +261,7 @@ absl::Status ChangelogRestorer::RestoreTasks(
   }
   rd_kafka_queue_destroy(queue);
   rd_kafka_assign(consumer_.get(), nullptr);
+  stats_->restore_remaining -= total - std::min<int64_t>(reported, total);
   if (!status.ok()) return status;
 
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);

@@ -25,7 +25,9 @@ Engine::Engine(const LoadedTopology& topology, EngineOptions options)
       options_(std::move(options)),
       stats_(std::make_unique<EngineStats>(
           static_cast<int>(topology.stages.size()),
-          topology.processing.threads)) {}
+          topology.processing.threads)),
+      store_memory_(std::make_unique<StoreMemory>(
+          static_cast<size_t>(topology.processing.state_memory_mb) << 20)) {}
 
 Engine::~Engine() { Shutdown(); }
 
@@ -131,6 +133,10 @@ absl::Status Engine::AssignPartitions(
   LogInfo("partitions assigned")
       .With("group", topology_.application_id)
       .With("partitions", absl::StrJoin(described, ","));
+  ++stats_->rebalances;
+  stats_->joined = true;
+  stats_->partitions_assigned = static_cast<int64_t>(assigned_.size());
+  stats_->tasks_assigned = static_cast<int64_t>(task_owner_.size());
   for (auto& [thread, tps] : per_thread) {
     absl::Status status = threads_[thread]->Assign(tps);
     if (!status.ok()) return status;
@@ -177,6 +183,8 @@ absl::Status Engine::RevokePartitions(
   for (auto it = task_owner_.begin(); it != task_owner_.end();) {
     it = live.count(it->first) ? std::next(it) : task_owner_.erase(it);
   }
+  stats_->partitions_assigned = static_cast<int64_t>(assigned_.size());
+  stats_->tasks_assigned = static_cast<int64_t>(task_owner_.size());
   return result;
 }
 
@@ -218,8 +226,6 @@ absl::Status Engine::Run() {
   watermarks_ = std::move(*watermarks);
   rd_kafka_poll_set_consumer(consumer_.get());
 
-  store_memory_ = std::make_unique<StoreMemory>(
-      static_cast<size_t>(topology_.processing.state_memory_mb) << 20);
   const std::string state_dir =
       absl::StrCat(options_.state_dir.empty() ? topology_.processing.state_dir
                                               : options_.state_dir,
@@ -249,6 +255,7 @@ absl::Status Engine::Run() {
     return absl::InternalError(
         absl::StrCat("cannot subscribe: ", rd_kafka_err2str(err)));
   }
+  running_ = true;
   LogInfo("engine started")
       .With("application", topology_.application_id)
       .With("threads", topology_.processing.threads)
@@ -339,6 +346,7 @@ bool Engine::AssignedPartitionsDrained() {
 }
 
 void Engine::Shutdown() {
+  running_ = false;
   if (consumer_ == nullptr) return;
   shutting_down_ = true;
   for (auto& t : threads_) {

@@ -58,6 +58,13 @@ class Engine {
   size_t peak_state_memory_bytes() const { return peak_state_memory_; }
   absl::Duration elapsed() const { return elapsed_; }
 
+  // For the metrics endpoint; callable from any thread at any time.
+  // Prometheus text exposition of every metric (engine_metrics.cc).
+  std::string MetricsText() const;
+  // Whether the engine is processing: running, in the group, every
+  // assigned task restored. `reason` says why not, or what it does.
+  bool Ready(std::string* reason) const;
+
  private:
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions,
@@ -94,6 +101,7 @@ class Engine {
   bool shutting_down_ = false;
   absl::Status failure_;
   std::atomic<bool> fatal_{false};
+  std::atomic<bool> running_{false};
   absl::Duration elapsed_;
   size_t peak_state_memory_ = 0;
 };

@@ -2,6 +2,79 @@
 
 namespace netstreams {
 
+EngineStats::EngineStats(int stages, int threads)
+    : stages_(stages),
+      slots_(static_cast<size_t>(stages) * threads),
+      threads_(threads) {
+  for (int i = 0; i < stages; ++i) {
+    stage_latency_.push_back(std::make_unique<LatencyHistogram>(
+        LatencyHistogram::ProcessingBounds()));
+    event_age_.push_back(
+        std::make_unique<LatencyHistogram>(LatencyHistogram::EventAgeBounds()));
+  }
+}
+
+void EngineStats::SetLag(const std::string& topic, int32_t partition,
+                         int64_t lag) {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  lags_[{topic, partition}] = lag;
+}
+
+void EngineStats::ClearLag(const std::string& topic, int32_t partition) {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  lags_.erase({topic, partition});
+}
+
+std::map<std::pair<std::string, int32_t>, int64_t> EngineStats::Lags() const {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  return lags_;
+}
+
+void EngineStats::SetStoreEntries(const std::string& store,
+                                  const std::string& task, int64_t entries) {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  store_entries_[{store, task}] = entries;
+}
+
+void EngineStats::ClearStoreEntries(const std::string& task) {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  for (auto it = store_entries_.begin(); it != store_entries_.end();) {
+    it = it->first.second == task ? store_entries_.erase(it) : std::next(it);
+  }
+}
+
+std::map<std::pair<std::string, std::string>, int64_t>
+EngineStats::StoreEntries() const {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  return store_entries_;
+}
+
+Gauge* EngineStats::TaskGauge(absl::string_view stage, absl::string_view name,
+                              const std::string& task) {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  auto& gauge = task_gauges_[{std::string(stage), std::string(name), task}];
+  if (gauge == nullptr) gauge = std::make_unique<Gauge>();
+  return gauge.get();
+}
+
+void EngineStats::RemoveTaskGauges(const std::string& task) {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  for (auto it = task_gauges_.begin(); it != task_gauges_.end();) {
+    it =
+        std::get<2>(it->first) == task ? task_gauges_.erase(it) : std::next(it);
+  }
+}
+
+std::map<std::pair<std::string, std::string>, int64_t>
+EngineStats::GaugeTotals() const {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  std::map<std::pair<std::string, std::string>, int64_t> out;
+  for (const auto& [key, gauge] : task_gauges_) {
+    out[{std::get<0>(key), std::get<1>(key)}] += gauge->Get();
+  }
+  return out;
+}
+
 StageTotals EngineStats::Totals(int stage) const {
   StageTotals t;
   for (size_t i = static_cast<size_t>(stage); i < slots_.size();

@@ -1,8 +1,11 @@
-// Counters the runtime keeps for the summary (and, later, metrics): per
+// What the runtime counts, for the summary and the Prometheus metrics: per
 // stage records in / out / dead-lettered, dead letters per reason class,
-// records consumed and produced. Per-stage counters have one slot per
-// stream thread, written only by that thread (relaxed atomics, no shared
-// cache lines between threads) and summed by readers.
+// named counters of stages and stores, sampled latencies, commits,
+// rebalances, assignment, restore progress, consumer lag and store sizes.
+// Per-stage counters have one slot per stream thread, written only by that
+// thread (relaxed atomics, no shared cache lines between threads) and
+// summed by readers; everything else is atomics or locked cold paths, so
+// the metrics endpoint can read it from its own threads.
 #ifndef NETSTREAMS_SRC_RUNTIME_ENGINE_STATS_H_
 #define NETSTREAMS_SRC_RUNTIME_ENGINE_STATS_H_
 
@@ -12,11 +15,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "src/common/counter.h"
+#include "src/metrics/latency_histogram.h"
 
 namespace netstreams {
 
@@ -34,10 +39,7 @@ struct StageTotals {
 
 class EngineStats {
  public:
-  EngineStats(int stages, int threads)
-      : stages_(stages),
-        slots_(static_cast<size_t>(stages) * threads),
-        threads_(threads) {}
+  EngineStats(int stages, int threads);
 
   StageSlot& slot(int thread, int stage) {
     return slots_[static_cast<size_t>(thread) * stages_ + stage];
@@ -65,6 +67,37 @@ class EngineStats {
   void CountDeadLetter(absl::string_view stage, absl::string_view reason);
   std::map<std::pair<std::string, std::string>, uint64_t> DeadLetters() const;
 
+  // Sampled latencies: time in a stage's Process() (including the stages
+  // it forwards to), and at sinks the age of the record's event time.
+  LatencyHistogram& stage_latency(int stage) { return *stage_latency_[stage]; }
+  LatencyHistogram& event_age(int stage) { return *event_age_[stage]; }
+  LatencyHistogram& commit_latency() { return commit_latency_; }
+
+  // Gauges published by their owners (stream threads at each commit, the
+  // engine at each rebalance), read by the metrics endpoint.
+  void SetLag(const std::string& topic, int32_t partition, int64_t lag);
+  void ClearLag(const std::string& topic, int32_t partition);
+  std::map<std::pair<std::string, int32_t>, int64_t> Lags() const;
+  void SetStoreEntries(const std::string& store, const std::string& task,
+                       int64_t entries);
+  void ClearStoreEntries(const std::string& task);
+  std::map<std::pair<std::string, std::string>, int64_t> StoreEntries() const;
+  // A stage's named gauge in one task; cold path (stages take it once).
+  Gauge* TaskGauge(absl::string_view stage, absl::string_view name,
+                   const std::string& task);
+  void RemoveTaskGauges(const std::string& task);
+  // Sums over tasks by (stage, name).
+  std::map<std::pair<std::string, std::string>, int64_t> GaugeTotals() const;
+
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> rebalances{0};
+  std::atomic<int64_t> partitions_assigned{0};
+  std::atomic<int64_t> tasks_assigned{0};
+  std::atomic<int64_t> tasks_restoring{0};
+  std::atomic<bool> joined{false};                // a first assignment arrived
+  std::atomic<uint64_t> restore_records_read{0};  // as it happens
+  std::atomic<int64_t> restore_remaining{0};
+
  private:
   int stages_;
   std::vector<StageSlot> slots_;
@@ -78,6 +111,16 @@ class EngineStats {
   std::atomic<uint64_t> restore_micros_{0};
   mutable std::mutex dead_mu_;
   std::map<std::pair<std::string, std::string>, uint64_t> dead_letters_;
+  std::vector<std::unique_ptr<LatencyHistogram>> stage_latency_;
+  std::vector<std::unique_ptr<LatencyHistogram>> event_age_;
+  LatencyHistogram commit_latency_{LatencyHistogram::CommitBounds()};
+  mutable std::mutex gauges_mu_;
+  std::map<std::pair<std::string, int32_t>, int64_t> lags_;
+  std::map<std::pair<std::string, std::string>, int64_t> store_entries_;
+  // (stage, name, task) -> gauge.
+  std::map<std::tuple<std::string, std::string, std::string>,
+           std::unique_ptr<Gauge>>
+      task_gauges_;
 };
 
 }  // namespace netstreams

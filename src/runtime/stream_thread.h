@@ -93,7 +93,11 @@ class StreamThread {
   // unnoticed cannot leave the next owner an older offset.
   enum class CommitMode { kPeriodic, kIdle, kHandOver };
   absl::Status Commit(CommitMode mode);
+  // Commits (timed and counted), then publishes the tasks' gauges.
   absl::Status CommitTasks(const std::vector<Task*>& tasks, CommitMode mode);
+  absl::Status CommitTasksNow(const std::vector<Task*>& tasks, CommitMode mode);
+  // Consumer lag per source partition and entries per store, for metrics.
+  void PublishGauges(const std::vector<Task*>& tasks);
   void CloseTask(int subtopology, int32_t partition);
   void SetFailed(absl::Status status);
   static void OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,

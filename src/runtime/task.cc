@@ -1,10 +1,12 @@
 #include "src/runtime/task.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "src/common/log.h"
 #include "state/caching_store.h"
 #include "state/changelogging_store.h"
@@ -20,8 +22,13 @@ class Task::Node final : public ProcessorContext {
         stage_(stage),
         name_(task->topology_.stages[stage].name),
         processor_(std::move(processor)),
-        slot_(&task->services_.stats->slot(task->services_.thread_index,
-                                           stage)) {}
+        slot_(
+            &task->services_.stats->slot(task->services_.thread_index, stage)),
+        latency_(&task->services_.stats->stage_latency(stage)),
+        event_age_(task->topology_.stages[stage].factory->shape() ==
+                           StageFactory::Shape::kSink
+                       ? &task->services_.stats->event_age(stage)
+                       : nullptr) {}
 
   void AddChild(Node* child) { children_.push_back(child); }
 
@@ -30,7 +37,22 @@ class Task::Node final : public ProcessorContext {
 
   void Deliver(const Record& record) {
     slot_->in.Add();
+    if (!task_->sample_) {
+      processor_->Process(record);
+      return;
+    }
+    // One record in 64: how long this stage (and what it forwards to)
+    // takes, and at sinks how old the event is when it is written.
+    if (event_age_ != nullptr) {
+      event_age_->Observe(std::max<double>(0, absl::ToUnixMillis(absl::Now()) -
+                                                  record.timestamp_ms) /
+                          1000.0);
+    }
+    auto start = std::chrono::steady_clock::now();
     processor_->Process(record);
+    latency_->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
 
   void Forward(const Record& record) override {
@@ -81,6 +103,10 @@ class Task::Node final : public ProcessorContext {
     }
   }
 
+  Gauge* GetGauge(absl::string_view name) override {
+    return task_->services_.stats->TaskGauge(name_, name, task_->id_);
+  }
+
   Counter* GetCounter(absl::string_view name) override {
     return task_->services_.stats->NamedCounter(task_->services_.thread_index,
                                                 name_, name);
@@ -93,6 +119,8 @@ class Task::Node final : public ProcessorContext {
   std::unique_ptr<Processor> processor_;
   std::vector<Node*> children_;
   StageSlot* slot_;
+  LatencyHistogram* latency_;
+  LatencyHistogram* event_age_;  // sinks only
 };
 
 // Hands a store's changes to the changelog sink, tagged with the input
@@ -251,6 +279,7 @@ void Task::Close() {
   for (auto& node : nodes_) {
     if (node != nullptr) node->Close();
   }
+  services_.stats->RemoveTaskGauges(id_);
 }
 
 int Task::SourceIndex(absl::string_view topic) const {
@@ -261,6 +290,7 @@ int Task::SourceIndex(absl::string_view topic) const {
 }
 
 void Task::Process(size_t source, const Origin& origin) {
+  sample_ = (++sample_counter_ & 63) == 0;
   SourcePartition& sp = sources_[source];
   sp.at_end = false;
   if (origin.timestamp_ms > stream_time_ms_) {

@@ -172,6 +172,9 @@ class Task {
   // The origin of records emitted by punctuations (no input record).
   std::unique_ptr<Origin> punctuation_origin_;
   int64_t stream_time_ms_ = 0;
+  // Whether the record being processed is one of the sampled ones.
+  bool sample_ = false;
+  uint32_t sample_counter_ = 0;
   absl::Status fatal_;
 };
 

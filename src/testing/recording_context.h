@@ -62,6 +62,10 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
   Counter* GetCounter(absl::string_view name) override {
     return &counters_[std::string(name)];
   }
+  Gauge* GetGauge(absl::string_view name) override {
+    return &gauges_[std::string(name)];
+  }
+  int64_t gauge(const std::string& name) { return gauges_[name].Get(); }
   void ReportFatal(const absl::Status& status) override {
     fatal.push_back(status);
   }
@@ -151,6 +155,7 @@ class RecordingContext : public ProcessorContext, public RecordCollector {
   std::string stage_;
   std::map<std::string, std::unique_ptr<InMemoryStore>> stores_;
   std::map<std::string, Counter> counters_;
+  std::map<std::string, Gauge> gauges_;
   std::vector<Punctuation> punctuations_;
   google::protobuf::Arena arena_;
   int64_t stream_time_ms_ = 0;

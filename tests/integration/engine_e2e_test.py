@@ -291,12 +291,11 @@ class EngineLifecycleTest(unittest.TestCase):
         bootstrap = "--bootstrap_servers=" + self.broker.bootstrap
         logs = [open(os.path.join(self.tmp, n), "w+")
                 for n in ("a.err", "b.err")]
-        a = subprocess.Popen([harness.ENGINE, topology, bootstrap,
-                              "--replay=cgnat.syslog=" + first],
-                             stdout=subprocess.PIPE, stderr=logs[0])
+        a = harness.start_engine([topology, bootstrap,
+                                  "--replay=cgnat.syslog=" + first],
+                                 stderr=logs[0])
         self.wait_for(lambda: self.count_outputs() >= 20000, what="A output")
-        b = subprocess.Popen([harness.ENGINE, topology, bootstrap],
-                             stdout=subprocess.PIPE, stderr=logs[1])
+        b = harness.start_engine([topology, bootstrap], stderr=logs[1])
 
         def log_of(i):
             logs[i].seek(0)

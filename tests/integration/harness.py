@@ -54,14 +54,22 @@ class DevBroker:
         self.log.close()
 
 
+def engine_command(args):
+    """The engine with `args`; its metrics endpoint on a free port unless
+    the test chooses (tests run side by side)."""
+    if not any(a.startswith("--metrics_address") for a in args):
+        args = args + ["--metrics_address=127.0.0.1:0"]
+    return [ENGINE] + args
+
+
 def run_engine(args, timeout=120, cwd=None):
-    return subprocess.run([ENGINE] + args, capture_output=True, timeout=timeout,
-                          cwd=cwd)
+    return subprocess.run(engine_command(args), capture_output=True,
+                          timeout=timeout, cwd=cwd)
 
 
-def start_engine(args, cwd=None):
-    return subprocess.Popen([ENGINE] + args, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=cwd)
+def start_engine(args, cwd=None, stderr=subprocess.PIPE):
+    return subprocess.Popen(engine_command(args), stdout=subprocess.PIPE,
+                            stderr=stderr, cwd=cwd)
 
 
 def read_topic(bootstrap, topic, timeout=30):

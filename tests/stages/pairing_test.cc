@@ -198,6 +198,23 @@ TEST_F(PairingTest, DuplicateWindowIsConfigurable) {
   }
 }
 
+TEST_F(PairingTest, GaugesCountOpenMappingsAndHeldDeletes) {
+  Feed(Event(cgnat::v1::CREATE, kT0, 40000));
+  Feed(Event(cgnat::v1::CREATE, kT0, 40001));
+  EXPECT_EQ(context_->gauge("open"), 2);
+  Feed(Event(cgnat::v1::DELETE, kT0 + 1000, 40000));
+  EXPECT_EQ(context_->gauge("open"), 1);
+  Feed(Event(cgnat::v1::DELETE, kT0 + 2000, 40002));  // no create yet
+  EXPECT_EQ(context_->gauge("held"), 1);
+  Feed(Event(cgnat::v1::CREATE, kT0 + 1500, 40002));  // pairs with it
+  EXPECT_EQ(context_->gauge("held"), 0);
+  EXPECT_EQ(context_->gauge("open"), 1);
+  // Expiry (max_lifetime 1h) brings it to zero.
+  Feed(Event(cgnat::v1::CREATE, kT0 + 2 * 3600 * 1000, 40003));
+  EXPECT_EQ(Count("expired"), 1u);
+  EXPECT_EQ(context_->gauge("open"), 1);  // the last create only
+}
+
 TEST_F(PairingTest, SecondCreateSupersedesTheFirst) {
   Feed(Event(cgnat::v1::CREATE, kT0, 40000, 1));
   Feed(Event(cgnat::v1::CREATE, kT0 + 7000, 40000, 2));

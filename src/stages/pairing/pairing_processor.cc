@@ -80,6 +80,8 @@ absl::Status PairingProcessor::Init(ProcessorContext& context) {
   held_ = context.GetCounter("held_delete");
   updated_ = context.GetCounter("updated");
   other_mapping_ = context.GetCounter("other_mapping");
+  open_gauge_ = context.GetGauge("open");
+  held_gauge_ = context.GetGauge("held");
   context.Schedule(settings_.punctuate_interval_ms,
                    PunctuationType::kStreamTime,
                    [this](int64_t now) { Punctuate(now); });
@@ -93,6 +95,7 @@ void PairingProcessor::Fail(const absl::Status& status) {
 bool PairingProcessor::LoadState() {
   state_ =
       google::protobuf::Arena::CreateMessage<PairingState>(context_->arena());
+  had_open_ = had_held_ = false;
   absl::StatusOr<bool> found = store_->Get(key_, &value_);
   if (!found.ok()) {
     Fail(found.status());
@@ -103,6 +106,8 @@ bool PairingProcessor::LoadState() {
     Fail(absl::DataLossError("corrupt pairing state"));
     return false;
   }
+  had_open_ = state_->has_open();
+  had_held_ = state_->has_held();
   return true;
 }
 
@@ -116,6 +121,25 @@ void PairingProcessor::SaveState() {
     s = store_->Put(key_, serialized_);
   }
   if (!s.ok()) Fail(s);
+  open_count_ += int{state_->has_open()} - int{had_open_};
+  held_count_ += int{state_->has_held()} - int{had_held_};
+  had_open_ = state_->has_open();
+  had_held_ = state_->has_held();
+  open_gauge_->Set(open_count_);
+  held_gauge_->Set(held_count_);
+}
+
+void PairingProcessor::CountScanned(const PairingState& state, int64_t* open,
+                                    int64_t* held) {
+  *open += state.has_open() ? 1 : 0;
+  *held += state.has_held() ? 1 : 0;
+}
+
+void PairingProcessor::SetCounts(int64_t open, int64_t held) {
+  open_count_ = open;
+  held_count_ = held;
+  open_gauge_->Set(open_count_);
+  held_gauge_->Set(held_count_);
 }
 
 void PairingProcessor::Hold(int64_t due_ms) { held_due_.emplace(due_ms, key_); }
@@ -135,17 +159,23 @@ void PairingProcessor::LoadDeadlines() {
   // Held deletes restored from the changelog need their deadlines back.
   auto it = store_->Range("", "");
   PairingState state;
+  int64_t open = 0, held = 0;
   for (; it->Valid(); it->Next()) {
     if (!state.ParseFromArray(it->value().data(),
                               static_cast<int>(it->value().size()))) {
       Fail(absl::DataLossError("corrupt pairing state"));
       return;
     }
+    CountScanned(state, &open, &held);
     if (state.has_held()) {
       held_due_.emplace(state.held_due_ms(), std::string(it->key()));
     }
   }
-  if (!it->status().ok()) Fail(it->status());
+  if (!it->status().ok()) {
+    Fail(it->status());
+    return;
+  }
+  SetCounts(open, held);
 }
 
 void PairingProcessor::Process(const Record& record) {
@@ -309,12 +339,14 @@ void PairingProcessor::Scan(int64_t stream_time_ms) {
   std::vector<std::string> due;
   auto it = store_->Range("", "");
   PairingState state;
+  int64_t open = 0, held = 0;
   for (; it->Valid(); it->Next()) {
     if (!state.ParseFromArray(it->value().data(),
                               static_cast<int>(it->value().size()))) {
       Fail(absl::DataLossError("corrupt pairing state"));
       return;
     }
+    CountScanned(state, &open, &held);
     if ((state.has_open() && state.open_due_ms() <= stream_time_ms) ||
         (state.has_held() && state.held_due_ms() <= stream_time_ms)) {
       due.emplace_back(it->key());
@@ -325,6 +357,7 @@ void PairingProcessor::Scan(int64_t stream_time_ms) {
     return;
   }
   it.reset();
+  SetCounts(open, held);  // the expiries below adjust them
   for (std::string& key : due) {
     key_ = std::move(key);
     if (!LoadState()) continue;

@@ -102,6 +102,9 @@ class PairingProcessor : public Processor {
   bool LoadState();
   // Writes state_ for key_, or deletes it when empty.
   void SaveState();
+  static void CountScanned(const netstreams::state::v1::PairingState& state,
+                           int64_t* open, int64_t* held);
+  void SetCounts(int64_t open, int64_t held);
   void Hold(int64_t due_ms);
   void RememberClosed(int64_t create_ms, int64_t delete_ms);
   const Closed* RecentlyClosed() const;
@@ -126,6 +129,15 @@ class PairingProcessor : public Processor {
   Counter* held_ = nullptr;
   Counter* updated_ = nullptr;
   Counter* other_mapping_ = nullptr;
+  // How many stored mappings are open and how many deletes are held: set
+  // by every full scan, kept by SaveState() in between.
+  Gauge* open_gauge_ = nullptr;
+  Gauge* held_gauge_ = nullptr;
+  int64_t open_count_ = 0;
+  int64_t held_count_ = 0;
+  // What the state loaded by LoadState() had before this event.
+  bool had_open_ = false;
+  bool had_held_ = false;
   std::string key_;    // the current mapping key
   std::string value_;  // reads
   std::string serialized_;
