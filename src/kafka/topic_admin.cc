@@ -1,5 +1,6 @@
 #include "src/kafka/topic_admin.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -110,7 +111,23 @@ absl::StatusOr<std::map<std::string, int>> EnsureTopics(
   for (const auto& t : wanted) names.push_back(t.name);
 
   absl::Time deadline = absl::Now() + timeout;
-  auto existing = DescribeTopics(client->get(), names, timeout);
+  // Brokers may still be starting: ask in short rounds and say so.
+  absl::Time start = absl::Now();
+  auto existing =
+      DescribeTopics(client->get(), names, std::min(timeout, absl::Seconds(5)));
+  while (!existing.ok() && absl::Now() < deadline) {
+    LogInfo("waiting for the Kafka brokers")
+        .With("bootstrap.servers", settings.count("bootstrap.servers")
+                                       ? settings.at("bootstrap.servers")
+                                       : std::string())
+        .With("waited_s", absl::ToInt64Seconds(absl::Now() - start))
+        .With("gives_up_in_s", absl::ToInt64Seconds(deadline - absl::Now()))
+        .With("error", existing.status().message());
+    existing = DescribeTopics(
+        client->get(), names,
+        std::max(absl::Seconds(1),
+                 std::min(deadline - absl::Now(), absl::Seconds(5))));
+  }
   if (!existing.ok()) return existing.status();
   std::vector<TopicSpec> missing;
   for (const auto& t : wanted) {

@@ -356,6 +356,32 @@ class EngineLifecycleTest(unittest.TestCase):
             self.assertTrue(result.stderr.decode().startswith("engine: "),
                             result.stderr)
 
+    def test_unreachable_brokers_are_reported_and_secrets_never_logged(self):
+        with open(harness.runfile(DEFAULT_TOPOLOGY)) as f:
+            text = f.read()
+        text = text.replace(
+            "  bootstrap.servers: localhost:9092\n",
+            "  bootstrap.servers: localhost:9092\n"
+            "  security.protocol: SASL_SSL\n"
+            "  sasl.mechanism: PLAIN\n"
+            "  sasl.username: operator\n"
+            "  sasl.password: \"pw-hunter2-secret\"\n"
+            "  ssl.key.password: \"keypw-secret\"\n")
+        self.assertIn("pw-hunter2-secret", text)
+        path = os.path.join(self.tmp, "secret.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        for log_format in ("text", "json"):
+            result = harness.run_engine(
+                ["--topology=" + path, "--bootstrap_servers=127.0.0.1:1",
+                 "--log_level=debug", "--log_format=" + log_format],
+                timeout=120)
+            self.assertEqual(result.returncode, 1)
+            out = result.stdout.decode() + result.stderr.decode()
+            self.assertIn("waiting for the Kafka brokers", out)
+            self.assertIn("topics are not ready", out)
+            self.assertNotIn("secret", out)
+
     def test_default_run_uses_embedded_broker_and_samples(self):
         workspace = os.path.join(os.environ["TEST_SRCDIR"], "netstreams")
         result = harness.run_engine([], cwd=workspace)
