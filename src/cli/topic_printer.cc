@@ -7,61 +7,30 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "src/format/message_text.h"
+#include "src/format/record_json.h"
 #include "src/kafka/topic_admin.h"
 
 namespace netstreams {
 
 std::string RecordToJson(const rd_kafka_message_t* m, const std::string& type,
                          bool with_headers) {
-  std::string out = "{\"topic\":";
-  AppendJsonString(rd_kafka_topic_name(m->rkt), &out);
-  absl::StrAppend(&out, ",\"partition\":", m->partition,
-                  ",\"offset\":", m->offset);
+  RecordView r;
+  r.topic = rd_kafka_topic_name(m->rkt);
+  r.partition = m->partition;
+  r.offset = m->offset;
   rd_kafka_timestamp_type_t ts_type;
-  int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
-  if (ts >= 0) {
-    out.append(",\"timestamp\":");
-    AppendJsonString(FormatTimestampMs(ts), &out);
-  }
+  r.timestamp_ms = rd_kafka_message_timestamp(m, &ts_type);
   if (m->key != nullptr) {
-    out.append(",\"key\":");
-    AppendJsonString(
-        absl::string_view(static_cast<const char*>(m->key), m->key_len), &out);
+    r.has_key = true;
+    r.key = absl::string_view(static_cast<const char*>(m->key), m->key_len);
   }
-  absl::string_view payload(static_cast<const char*>(m->payload), m->len);
   if (with_headers) {
-    out.append(",\"headers\":{");
-    bool first = true;
     ForEachHeader(m, [&](const char* name, absl::string_view value) {
-      if (!first) out.push_back(',');
-      first = false;
-      AppendJsonString(name, &out);
-      out.push_back(':');
-      AppendJsonString(value, &out);
+      r.headers.emplace_back(name, std::string(value));
     });
-    out.push_back('}');
   }
-  out.append(",\"value\":");
-  if (type == "bytes") {
-    AppendJsonString(payload, &out);
-  } else {
-    const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()
-                                 ->FindMessageTypeByName(type);
-    std::unique_ptr<google::protobuf::Message> message(
-        google::protobuf::MessageFactory::generated_factory()
-            ->GetPrototype(descriptor)
-            ->New());
-    if (message->ParseFromArray(payload.data(),
-                                static_cast<int>(payload.size()))) {
-      AppendMessageJson(*message, &out);
-    } else {
-      out.append("null,\"error\":\"value does not decode as ");
-      out.append(type);
-      out.append("\"");
-    }
-  }
-  out.push_back('}');
-  return out;
+  r.value = absl::string_view(static_cast<const char*>(m->payload), m->len);
+  return RecordToJson(r, type, with_headers);
 }
 
 TopicPrinter::TopicPrinter(const KafkaSettings& settings,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "src/format/record_json.h"
 #include "src/kafka/client.h"
 #include "src/topology/loaded_topology.h"
 
