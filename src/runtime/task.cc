@@ -308,6 +308,13 @@ void Task::Process(size_t source, const Origin& origin) {
   }
 }
 
+void Task::AdvanceStreamTime(int64_t ms) {
+  if (ms > stream_time_ms_) stream_time_ms_ = ms;
+  if (!punctuations_.empty()) {
+    RunPunctuations(PunctuationType::kStreamTime, stream_time_ms_);
+  }
+}
+
 void Task::PunctuateWallClock(int64_t now_ms) {
   if (!punctuations_.empty()) {
     RunPunctuations(PunctuationType::kWallClock, now_ms);

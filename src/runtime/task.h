@@ -109,6 +109,9 @@ class Task {
   void MarkEnd(size_t source) { sources_[source].at_end = true; }
   // Runs due wall-clock punctuations.
   void PunctuateWallClock(int64_t now_ms);
+  // Moves stream time on to `ms` (never back) without a record, and runs
+  // the stream-time punctuations that are due (the test driver's control).
+  void AdvanceStreamTime(int64_t ms);
 
   std::vector<SourcePartition>& sources() { return sources_; }
   // Index of the source partition for `topic`, or -1.

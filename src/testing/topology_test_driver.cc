@@ -243,6 +243,16 @@ absl::Status TopologyTestDriver::AdvanceWallClock(absl::Duration by) {
   return CommitTouched();
 }
 
+absl::Status TopologyTestDriver::AdvanceStreamTime(absl::Time to) {
+  int64_t ms = absl::ToUnixMillis(to);
+  for (auto& [key, task] : tasks_) {
+    task->AdvanceStreamTime(ms);
+    if (!task->fatal().ok()) return task->fatal();
+    touched_.push_back(task.get());
+  }
+  return CommitTouched();
+}
+
 std::vector<TestRecord> TopologyTestDriver::ReadOutput(
     const std::string& topic) {
   std::vector<TestRecord> out;

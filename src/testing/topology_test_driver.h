@@ -5,6 +5,7 @@
 //   TopologyTestDriver driver(topology);
 //   driver.PipeInput("cgnat.syslog", "<134>1 2026-...", /*partition=*/0);
 //   driver.AdvanceWallClock(absl::Seconds(30));
+//   driver.AdvanceStreamTime(absl::FromUnixSeconds(...));
 //   for (const TestRecord& r : driver.ReadOutput("cgnat.sessions")) ...
 //
 // What happens to one input record, before PipeInput returns: its task
@@ -70,6 +71,10 @@ class TopologyTestDriver {
 
   // Moves the wall clock on and fires the wall-clock timers that are due.
   absl::Status AdvanceWallClock(absl::Duration by);
+  // Moves every existing task's stream time on to `to` (never back), as a
+  // record with that timestamp would, and fires the stream-time timers
+  // that are due.
+  absl::Status AdvanceStreamTime(absl::Time to);
   absl::Time wall_clock() const { return now_; }
 
   // Records written to `topic` (a sink's topic or the dead-letter topic)

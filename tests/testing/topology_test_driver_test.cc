@@ -105,6 +105,23 @@ TEST(TopologyTestDriverTest, StoresCanBeInspectedAndTimersExpireMappings) {
   EXPECT_EQ(Decode(out[0]).inside_port(), 4000u);
 }
 
+TEST(TopologyTestDriverTest, StreamTimeCanBeAdvancedWithoutRecords) {
+  auto topology = Load(kPairing);
+  ASSERT_NE(topology, nullptr);
+  TopologyTestDriver driver(*topology);
+  // A delete whose create never comes: held for the grace (60s).
+  ASSERT_TRUE(
+      driver.PipeInput("raw", Line('D', "2026-11-20T10:00:00Z", 4000), 0).ok());
+  absl::Time later;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, "2026-11-20T10:01:30Z",
+                              &later, &error));
+  ASSERT_TRUE(driver.AdvanceStreamTime(later).ok());
+  std::vector<TestRecord> out = driver.ReadOutput("sessions");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(Decode(out[0]).status(), cgnat::v1::UNMATCHED_DELETE);
+}
+
 TEST(TopologyTestDriverTest, DeadLettersCarryReasonAndSource) {
   auto topology = Load(kPairing);
   ASSERT_NE(topology, nullptr);
