@@ -6,9 +6,13 @@ set -euo pipefail
 PACKAGES=(
   # build
   bazel-bootstrap g++ protobuf-compiler
+  # libFuzzer targets (tests/fuzz) and the ASan/UBSan configuration
+  clang libclang-rt-14-dev
   # libraries the engine links
   librdkafka-dev librocksdb-dev libprotobuf-dev libabsl-dev prometheus-cpp-dev libcivetweb-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev
+  # declarative `pattern` parser (RE2: linear-time regular expressions)
+  libre2-dev
   # independent clients used by end-to-end tests
   kcat python3 python3-confluent-kafka python3-protobuf
   # an independent parser of the /metrics exposition in tests

@@ -381,4 +381,12 @@ bool ParseSyslog(absl::string_view line, SyslogFraming framing,
   return true;
 }
 
+size_t ParseBsdTimestamp(absl::string_view text,
+                         const SyslogTimeContext& time_context,
+                         int64_t* epoch_ms) {
+  size_t pos = 0;
+  if (!ParseBsdTime(text, &pos, time_context, epoch_ms)) return 0;
+  return pos;
+}
+
 }  // namespace netstreams

@@ -57,6 +57,13 @@ bool ParseSyslog(absl::string_view line, SyslogFraming framing,
 // failure.
 size_t ParseRfc3339(absl::string_view text, int64_t* epoch_ms);
 
+// BSD timestamp "Mmm dd hh:mm:ss[.fff]" (year inferred against
+// reference_ms, zone from the context) or "Mmm dd yyyy hh:mm:ss". Returns
+// characters consumed, 0 on failure.
+size_t ParseBsdTimestamp(absl::string_view text,
+                         const SyslogTimeContext& time_context,
+                         int64_t* epoch_ms);
+
 }  // namespace netstreams
 
 #endif  // NETSTREAMS_SRC_PARSERS_SYSLOG_FRAMING_H_

@@ -1,16 +1,26 @@
-// The `parse` stage kind: raw log lines (bytes) to cgnat.v1.NatEvent.
-// Syslog framing first (RFC 5424, RFC 3164, or none), then the vendor
-// format on the message body. Event time comes from the syslog header;
-// without one, from the Kafka record timestamp. Lines that do not parse
-// are dead-lettered with the reason; nothing is half-filled.
+// The `parse` stage kind: raw records (bytes) to cgnat.v1.NatEvent.
+//
+// Syslog framing first (RFC 5424, RFC 3164, or none), then the message
+// body in one format: a built-in vendor parser, auto-detection among all
+// of them, or the operator's RE2 patterns. Event time is the time the
+// message body reports if it has one (the mapping changed then), else
+// the syslog header's time, else the Kafka record timestamp. Records that
+// do not parse are dead-lettered with the reason; nothing is half-filled.
 
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cgnat/v1/nat_event.pb.h"
 #include "google/protobuf/arena.h"
 #include "netstreams/stages/v1/parse.pb.h"
-#include "src/parsers/nfware_parser.h"
+#include "src/common/counter.h"
+#include "src/parsers/pattern_parser.h"
 #include "src/parsers/syslog_framing.h"
+#include "src/parsers/vendor.h"
 #include "src/processor/stage_registry.h"
 
 namespace netstreams {
@@ -34,6 +44,31 @@ SyslogFraming ToFraming(ParseConfig::Framing f) {
   }
 }
 
+// The built-in format a Format value names; null for AUTO_DETECT,
+// PATTERN and the RADIUS formats.
+const VendorFormat* BuiltinFor(ParseConfig::Format format) {
+  switch (format) {
+    case ParseConfig::NFWARE:
+      return FindFormat("nfware");
+    case ParseConfig::A10:
+      return FindFormat("a10");
+    case ParseConfig::JUNIPER:
+      return FindFormat("juniper");
+    case ParseConfig::CISCO_ASA:
+      return FindFormat("cisco_asa");
+    case ParseConfig::F5:
+      return FindFormat("f5");
+    case ParseConfig::SIXWIND:
+      return FindFormat("sixwind");
+    case ParseConfig::MIKROTIK:
+      return FindFormat("mikrotik");
+    case ParseConfig::NFACCTD:
+      return FindFormat("nfacctd");
+    default:
+      return nullptr;
+  }
+}
+
 void SetTimestamp(int64_t epoch_ms, google::protobuf::Timestamp* ts) {
   int64_t seconds = epoch_ms / 1000;
   int64_t ms = epoch_ms % 1000;
@@ -47,13 +82,31 @@ void SetTimestamp(int64_t epoch_ms, google::protobuf::Timestamp* ts) {
 
 class ParseProcessor : public Processor {
  public:
-  ParseProcessor(const ParseConfig& config, absl::TimeZone zone)
+  ParseProcessor(const ParseConfig& config, absl::TimeZone zone,
+                 absl::flat_hash_map<std::string, absl::TimeZone> device_zones,
+                 std::unique_ptr<PatternParser> patterns)
       : framing_(ToFraming(config.framing())),
+        format_(config.format()),
+        fixed_(BuiltinFor(config.format())),
         device_(config.device()),
-        zone_(zone) {}
+        pattern_vendor_(config.vendor().empty() ? "pattern" : config.vendor()),
+        zone_(zone),
+        device_zones_(std::move(device_zones)),
+        patterns_(std::move(patterns)) {}
 
   absl::Status Init(ProcessorContext& context) override {
     context_ = &context;
+    // One counter per format this stage can produce, so that a mixed
+    // feed shows what each vendor contributes.
+    if (format_ == ParseConfig::PATTERN) {
+      pattern_counter_ = context.GetCounter(pattern_vendor_);
+    } else {
+      for (const VendorFormat& f : BuiltinFormats()) {
+        if (fixed_ == nullptr || fixed_ == &f) {
+          counters_[&f - BuiltinFormats().data()] = context.GetCounter(f.name);
+        }
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -69,21 +122,57 @@ class ParseProcessor : public Processor {
       Reject(record, error);
       return;
     }
+    if (!device_zones_.empty() && !syslog.hostname.empty()) {
+      auto it = device_zones_.find(syslog.hostname);
+      if (it != device_zones_.end()) {
+        // The header's own time was read in the default zone: read it
+        // again in the device's.
+        time_context.zone = it->second;
+        ParseSyslog(line, framing_, time_context, &syslog, &error);
+      }
+    }
+    const VendorFormat* format = fixed_;
+    if (format == nullptr && format_ == ParseConfig::AUTO_DETECT) {
+      format = DetectFormat(syslog);
+      if (format == nullptr) {
+        error.Set("unrecognized",
+                  "no built-in format recognizes the message", 0);
+        error.offset =
+            static_cast<size_t>(syslog.message.data() - line.data());
+        Reject(record, error);
+        return;
+      }
+    }
     NatEvent* event =
         google::protobuf::Arena::CreateMessage<NatEvent>(context_->arena());
-    if (!ParseNfware(syslog.message, event, &error)) {
+    BodyTime body_time;
+    VendorInput input{syslog, time_context};
+    bool ok = format != nullptr
+                  ? format->parse(input, event, &body_time, &error)
+                  : patterns_->Parse(input, event, &body_time, &error);
+    if (!ok) {
       error.offset += static_cast<size_t>(syslog.message.data() - line.data());
       Reject(record, error);
       return;
     }
-    int64_t event_ms = syslog.has_time ? syslog.time_ms : record.timestamp_ms;
+    int64_t event_ms = body_time.present  ? body_time.ms
+                       : syslog.has_time ? syslog.time_ms
+                                         : record.timestamp_ms;
     SetTimestamp(event_ms, event->mutable_event_time());
-    if (!syslog.hostname.empty()) {
+    if (!event->device().empty()) {
+      // The message named its exporter.
+    } else if (!syslog.hostname.empty()) {
       event->set_device(syslog.hostname.data(), syslog.hostname.size());
     } else if (!device_.empty()) {
       event->set_device(device_);
     }
-    event->set_vendor("nfware");
+    if (format != nullptr) {
+      event->set_vendor(format->name.data(), format->name.size());
+      counters_[format - BuiltinFormats().data()]->Add();
+    } else {
+      event->set_vendor(pattern_vendor_);
+      pattern_counter_->Add();
+    }
     cgnat::v1::SourceRecord* source = event->mutable_source();
     source->set_topic(record.origin->topic.data(), record.origin->topic.size());
     source->set_partition(record.origin->partition);
@@ -103,10 +192,19 @@ class ParseProcessor : public Processor {
     context_->DeadLetter(record, {error.reason_class, detail});
   }
 
+  static constexpr int kMaxFormats = 16;
+
   SyslogFraming framing_;
+  ParseConfig::Format format_;
+  const VendorFormat* fixed_;
   std::string device_;
+  std::string pattern_vendor_;
   absl::TimeZone zone_;
+  absl::flat_hash_map<std::string, absl::TimeZone> device_zones_;
+  std::unique_ptr<PatternParser> patterns_;
   ProcessorContext* context_ = nullptr;
+  Counter* counters_[kMaxFormats] = {};
+  Counter* pattern_counter_ = nullptr;
 };
 
 class ParseStageFactory : public TypedStageFactory<ParseConfig> {
@@ -126,18 +224,54 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
         ok = false;
       }
     }
-    if (config.format() == ParseConfig::FORMAT_UNSPECIFIED) {
-      context.Error("", "parse needs a format (nfware)");
+    switch (config.format()) {
+      case ParseConfig::FORMAT_UNSPECIFIED:
+        context.Error("format",
+                      "parse needs a format: auto_detect, a vendor (nfware, "
+                      "a10, juniper, cisco_asa, f5, sixwind, mikrotik, "
+                      "nfacctd), pattern, radius or radius_nat");
+        ok = false;
+        break;
+      case ParseConfig::PATTERN: {
+        std::vector<PatternIssue> issues;
+        if (PatternParser::Create(config.patterns(), &issues) == nullptr) {
+          for (const PatternIssue& issue : issues) {
+            context.Error(issue.path, issue.message);
+          }
+          ok = false;
+        }
+        break;
+      }
+      case ParseConfig::RADIUS:
+      case ParseConfig::RADIUS_NAT:
+        context.Error("format", "the radius formats are not available yet");
+        ok = false;
+        break;
+      default:
+        if (!config.patterns().empty()) {
+          context.Error("patterns", "patterns are only read with "
+                                    "format: pattern");
+          ok = false;
+        }
+        break;
+    }
+    if (!config.vendor().empty() && config.format() != ParseConfig::PATTERN) {
+      context.Error("vendor", "vendor names what format: pattern parses; "
+                              "built-in formats name themselves");
       ok = false;
     }
     absl::TimeZone zone;
-    if (!config.timezone().empty() &&
-        !absl::LoadTimeZone(config.timezone(), &zone)) {
-      context.Error("timezone",
-                    absl::StrCat("unknown time zone '", config.timezone(),
-                                 "' (use an IANA name such as "
-                                 "Europe/Berlin, or UTC)"));
-      ok = false;
+    auto check_zone = [&](const std::string& name, const std::string& path) {
+      if (!absl::LoadTimeZone(name, &zone)) {
+        context.Error(path, absl::StrCat("unknown time zone '", name,
+                                         "' (use an IANA name such as "
+                                         "Europe/Berlin, or UTC)"));
+        ok = false;
+      }
+    };
+    if (!config.timezone().empty()) check_zone(config.timezone(), "timezone");
+    for (const auto& [device, name] : config.device_timezones()) {
+      check_zone(name, absl::StrCat("device_timezones[\"", device, "\"]"));
     }
     if (!ok) return std::nullopt;
     return std::string(kNatEventType);
@@ -149,7 +283,18 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
     if (!config.timezone().empty()) {
       absl::LoadTimeZone(config.timezone(), &zone);
     }
-    return std::make_unique<ParseProcessor>(config, zone);
+    absl::flat_hash_map<std::string, absl::TimeZone> device_zones;
+    for (const auto& [device, name] : config.device_timezones()) {
+      absl::LoadTimeZone(name, &device_zones[device]);
+    }
+    std::unique_ptr<PatternParser> patterns;
+    if (config.format() == ParseConfig::PATTERN) {
+      std::vector<PatternIssue> issues;
+      patterns = PatternParser::Create(config.patterns(), &issues);
+    }
+    return std::make_unique<ParseProcessor>(config, zone,
+                                            std::move(device_zones),
+                                            std::move(patterns));
   }
 };
 

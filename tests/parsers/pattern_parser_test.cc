@@ -1,0 +1,283 @@
+// The `pattern` format: RE2 patterns from the topology file. Checks the
+// configuration errors the loader reports, every field kind, rejects, and
+// that topology/nfware_pattern.yaml (NFWare written as patterns) makes
+// exactly the events of the built-in nfware parser.
+
+#include "src/parsers/pattern_parser.h"
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "netstreams/stages/v1/parse.pb.h"
+#include "src/parsers/nfware_parser.h"
+#include "src/topology/topology_loader.h"
+#include "tests/parsers/vendor_test_util.h"
+
+namespace netstreams {
+namespace {
+
+using cgnat::v1::NatEvent;
+using stages::v1::ParseConfig;
+using testing_util::Ip;
+using testing_util::kReferenceMs;
+
+ParseConfig Config(const std::string& text) {
+  ParseConfig config;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &config))
+      << text;
+  return config;
+}
+
+std::string Issues(const ParseConfig& config) {
+  std::vector<PatternIssue> issues;
+  auto parser = PatternParser::Create(config.patterns(), &issues);
+  EXPECT_EQ(parser == nullptr, !issues.empty());
+  std::vector<std::string> lines;
+  for (const auto& i : issues) lines.push_back(i.path + ": " + i.message);
+  return absl::StrJoin(lines, "\n");
+}
+
+struct Result {
+  bool ok = false;
+  NatEvent event;
+  BodyTime time;
+  ParseError error;
+};
+
+Result Run(const PatternParser& parser, const std::string& message,
+           absl::TimeZone zone = absl::UTCTimeZone()) {
+  Result r;
+  SyslogMessage syslog;
+  syslog.message = message;
+  SyslogTimeContext time{zone, kReferenceMs};
+  r.ok = parser.Parse(VendorInput{syslog, time}, &r.event, &r.time, &r.error);
+  return r;
+}
+
+std::unique_ptr<PatternParser> MustCreate(const ParseConfig& config) {
+  std::vector<PatternIssue> issues;
+  auto parser = PatternParser::Create(config.patterns(), &issues);
+  EXPECT_NE(parser, nullptr) << Issues(config);
+  return parser;
+}
+
+const char kSessionPattern[] = R"pb(
+  patterns {
+    name: "acme"
+    regex: "(?P<verb>OPEN|SHUT) (?P<protocol>\\w+) (?P<inside_ip>\\S+) (?P<inside_port>\\d+) as (?P<outside_ip>\\S+) (?P<outside_port>\\d+) to (?P<destination_ip>\\S+) (?P<destination_port>\\d+)(?: at (?P<event_time>\\S+))?"
+    fields { key: "verb" value: "action" }
+    action_values { key: "open" value: CREATE }
+    action_values { key: "shut" value: DELETE }
+    mapping: SESSION
+    vrf: "blue"
+  }
+  patterns {
+    name: "acme-block"
+    regex: "BLOCK (?P<action>\\w+) (?P<inside_ip>\\S+) (?P<outside_ip>\\S+) (?P<port_block_start>\\d+)-(?P<port_block_end>\\d+) (?P<event_time>[0-9a-f]+)"
+    mapping: PORT_BLOCK
+    time_format: "hex_epoch_s"
+  }
+)pb";
+
+TEST(PatternParserTest, SessionWithMappedCaptureAndConstants) {
+  auto parser = MustCreate(Config(kSessionPattern));
+  Result r = Run(*parser,
+                 "OPEN tcp 10.0.0.1 40000 as 100.64.0.1 20000 to 8.8.8.8 53 "
+                 "at 2026-11-20T10:00:00.250+01:00");
+  ASSERT_TRUE(r.ok) << r.error.detail;
+  EXPECT_EQ(r.event.action(), cgnat::v1::CREATE);
+  EXPECT_EQ(r.event.mapping(), cgnat::v1::SESSION);
+  EXPECT_EQ(r.event.vrf(), "blue");
+  EXPECT_EQ(r.event.protocol(), 6u);
+  EXPECT_EQ(r.event.inside_ip(), Ip("10.0.0.1"));
+  EXPECT_EQ(r.event.inside_port(), 40000u);
+  EXPECT_EQ(r.event.outside_ip(), Ip("100.64.0.1"));
+  EXPECT_EQ(r.event.outside_port(), 20000u);
+  EXPECT_EQ(r.event.destination_ip(), Ip("8.8.8.8"));
+  EXPECT_EQ(r.event.destination_port(), 53u);
+  ASSERT_TRUE(r.time.present);
+  EXPECT_EQ(r.time.ms, 1795136400250);  // 09:00:00.250Z
+
+  // The optional time group may be absent; values are case-insensitive.
+  r = Run(*parser, "SHUT UDP 2001:db8::1 1 as 100.64.0.1 2 to 2001:db8::2 3");
+  ASSERT_TRUE(r.ok) << r.error.detail;
+  EXPECT_EQ(r.event.action(), cgnat::v1::DELETE);
+  EXPECT_EQ(r.event.protocol(), 17u);
+  EXPECT_EQ(r.event.inside_ip(), Ip("2001:db8::1"));
+  EXPECT_FALSE(r.time.present);
+}
+
+TEST(PatternParserTest, PortBlockWithHexTime) {
+  auto parser = MustCreate(Config(kSessionPattern));
+  EXPECT_EQ(parser->MatchIndex("BLOCK x 1.1.1.1 2.2.2.2 1-2 0"), 1);
+  Result r = Run(*parser, "BLOCK Update 10.0.0.1 100.64.0.1 1024-1535 624b0492");
+  ASSERT_TRUE(r.ok) << r.error.detail;
+  EXPECT_EQ(r.event.action(), cgnat::v1::UPDATE);
+  EXPECT_EQ(r.event.mapping(), cgnat::v1::PORT_BLOCK);
+  EXPECT_EQ(r.event.port_block_start(), 1024u);
+  EXPECT_EQ(r.event.port_block_end(), 1535u);
+  EXPECT_EQ(r.time.ms, int64_t{0x624b0492} * 1000);
+}
+
+TEST(PatternParserTest, TimeFormats) {
+  struct Case {
+    const char* format;
+    const char* text;
+    int64_t ms;
+  };
+  const Case cases[] = {
+      {"epoch_s", "1795176000.5", 1795176000500},
+      {"epoch_ms", "1795176000123", 1795176000123},
+      {"bsd", "Nov 20 12:00:00", 1795176000000},
+      {"bsd", "Dec 31 23:59:59", 1798761599000},  // the year before Jan 1?
+      {"%Y-%m-%d %H:%M:%S", "2026-11-20 13:00:00", 1795176000000},
+  };
+  for (const Case& c : cases) {
+    ParseConfig config = Config(absl::StrCat(
+        R"pb(patterns {
+               regex: "A (?P<inside_ip>\\S+) (?P<outside_ip>\\S+) T=(?P<event_time>.+)"
+               action: CREATE
+               mapping: ADDRESS
+               time_format: ")pb",
+        c.format, "\" }"));
+    auto parser = MustCreate(config);
+    // Zone-less formats read in the configured zone (here UTC+1 for the
+    // strftime case only).
+    absl::TimeZone zone = absl::UTCTimeZone();
+    if (absl::string_view(c.format).find('%') != absl::string_view::npos) {
+      zone = absl::FixedTimeZone(3600);
+    }
+    Result r = Run(*parser, absl::StrCat("A 10.0.0.1 100.64.0.1 T=", c.text),
+                   zone);
+    ASSERT_TRUE(r.ok) << c.format << ": " << r.error.detail;
+    EXPECT_EQ(r.time.ms, c.ms) << c.format << " " << c.text;
+  }
+}
+
+TEST(PatternParserTest, RejectsBadValuesNeverHalfFills) {
+  auto parser = MustCreate(Config(kSessionPattern));
+  struct Bad {
+    const char* line;
+    const char* reason_class;
+  };
+  const Bad bad[] = {
+      {"OPEN tcp 10.0.0.1 70000 as 100.64.0.1 2 to 8.8.8.8 53",
+       "invalid_value"},
+      {"OPEN tcp 10.0.0.300 1 as 100.64.0.1 2 to 8.8.8.8 53", "invalid_value"},
+      {"OPEN xyz 10.0.0.1 1 as 100.64.0.1 2 to 8.8.8.8 53", "invalid_value"},
+      {"OPEN tcp 10.0.0.1 1 as 100.64.0.1 2 to 8.8.8.8 53 at yesterday",
+       "invalid_value"},
+      {"BLOCK create 10.0.0.1 100.64.0.1 2000-1000 0", "invalid_value"},
+      {"BLOCK remove 10.0.0.1 100.64.0.1 1000-2000 0", "invalid_value"},
+      {"OPEN tcp 10.0.0.1 1 as 100.64.0.1 2 to 8.8.8.8", "unrecognized"},
+      {"", "unrecognized"},
+  };
+  for (const Bad& b : bad) {
+    Result r = Run(*parser, b.line);
+    EXPECT_FALSE(r.ok) << b.line;
+    EXPECT_STREQ(r.error.reason_class, b.reason_class) << b.line;
+  }
+}
+
+TEST(PatternParserTest, ConfigurationErrorsNameTheField) {
+  EXPECT_EQ(Issues(Config("")),
+            "patterns: format pattern needs at least one entry in patterns");
+  EXPECT_NE(Issues(Config(R"pb(patterns { name: "x" regex: "(?P<a" })pb"))
+                .find("patterns[0].regex: pattern 'x': does not compile: "),
+            std::string::npos);
+  std::string issues = Issues(Config(R"pb(
+    patterns {
+      regex: "(?P<inside_ip>\\S+) (?P<outside_ip>\\S+)"
+      action: CREATE
+      mapping: ADDRESS
+    }
+    patterns {
+      regex: "(?P<inside_ip>\\S+) (?P<outsde_ip>\\S+) (?P<x>\\d+)"
+      fields { key: "x" value: "inside_prot" }
+      fields { key: "y" value: "vrf" }
+      mapping: SESSION
+      time_format: "julian"
+    })pb"));
+  EXPECT_NE(issues.find("patterns[1].regex: capture 'outsde_ip' is not a "
+                        "NatEvent field"),
+            std::string::npos)
+      << issues;
+  EXPECT_NE(issues.find("patterns[1].fields[\"x\"]: 'inside_prot' is not a "
+                        "NatEvent field"),
+            std::string::npos)
+      << issues;
+  EXPECT_NE(issues.find("patterns[1].fields[\"y\"]: the regex has no capture "
+                        "named 'y'"),
+            std::string::npos)
+      << issues;
+  EXPECT_NE(issues.find("patterns[1]: needs an action"), std::string::npos)
+      << issues;
+  EXPECT_NE(issues.find("mapping SESSION needs a capture named "
+                        "destination_ip"),
+            std::string::npos)
+      << issues;
+  EXPECT_NE(issues.find("patterns[1].time_format: unknown time format "
+                        "'julian'"),
+            std::string::npos)
+      << issues;
+  EXPECT_EQ(issues.find("patterns[0]"), std::string::npos) << issues;
+}
+
+// The shipped NFWare pattern topology and the built-in parser agree on
+// every line: same events, same accept/reject decision.
+TEST(PatternParserTest, NfwarePatternFileMatchesBuiltinParser) {
+  auto loaded = LoadTopologyFile("topology/nfware_pattern.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const ParseConfig* config = nullptr;
+  for (const StageNode& stage : (*loaded)->stages) {
+    if (stage.kind == "parse") {
+      config = static_cast<const ParseConfig*>(stage.config.get());
+    }
+  }
+  ASSERT_NE(config, nullptr);
+  auto parser = MustCreate(*config);
+
+  std::vector<std::string> lines;
+  for (const char* path : {"topology/samples/cgnat.syslog.log",
+                           "tests/parsers/testdata/nfware.log"}) {
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << path;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  ASSERT_GT(lines.size(), 40u);
+  int accepted = 0;
+  for (const std::string& line : lines) {
+    SyslogMessage syslog;
+    ParseError error;
+    SyslogTimeContext time{absl::UTCTimeZone(), kReferenceMs};
+    ASSERT_TRUE(ParseSyslog(line, SyslogFraming::kAuto, time, &syslog, &error))
+        << line;
+    NatEvent builtin;
+    ParseError builtin_error;
+    bool builtin_ok = ParseNfware(syslog.message, &builtin, &builtin_error);
+    NatEvent pattern;
+    BodyTime body_time;
+    ParseError pattern_error;
+    bool pattern_ok = parser->Parse(VendorInput{syslog, time}, &pattern,
+                                    &body_time, &pattern_error);
+    ASSERT_EQ(builtin_ok, pattern_ok)
+        << line << "\nbuiltin: " << builtin_error.detail
+        << "\npattern: " << pattern_error.detail;
+    if (!builtin_ok) continue;
+    ++accepted;
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(builtin, pattern))
+        << line << "\nbuiltin: " << builtin.ShortDebugString()
+        << "\npattern: " << pattern.ShortDebugString();
+  }
+  EXPECT_GT(accepted, 30);
+}
+
+}  // namespace
+}  // namespace netstreams
