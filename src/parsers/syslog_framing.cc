@@ -175,12 +175,13 @@ void ParseBsdRest(absl::string_view line, size_t p, SyslogMessage* out) {
     out->hostname = first;
     SkipSpaces(line, &p);
   }
-  // Tag: [A-Za-z0-9_./-]+ optionally "[pid]", then ':'.
+  // Tag: [A-Za-z0-9_./@-]+ optionally "[pid]", then ':' ("fp-cgnat-logd@main").
   size_t t = p;
   while (t < line.size()) {
     char c = line[t];
     bool tag_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    IsDigit(c) || c == '_' || c == '-' || c == '.' || c == '/';
+                    IsDigit(c) || c == '_' || c == '-' || c == '.' || c == '/' ||
+                    c == '@';
     if (!tag_char) break;
     ++t;
   }

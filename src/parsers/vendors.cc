@@ -37,9 +37,16 @@ const VendorFormat* DetectFormat(const SyslogMessage& syslog) {
 }
 
 bool DetectNfware(const SyslogMessage& syslog) {
+  // "A VRF ..." / "D VRF ...", runs of spaces allowed (as the parser does).
   absl::string_view m = syslog.message;
-  return m.size() > 6 && (m[0] == 'A' || m[0] == 'D') && m[1] == ' ' &&
-         m.substr(2, 4) == "VRF ";
+  size_t i = 0;
+  while (i < m.size() && m[i] == ' ') ++i;
+  if (i + 1 >= m.size() || (m[i] != 'A' && m[i] != 'D') || m[i + 1] != ' ') {
+    return false;
+  }
+  i += 2;
+  while (i < m.size() && m[i] == ' ') ++i;
+  return m.substr(i, 4) == "VRF ";
 }
 
 bool ParseNfwareMessage(const VendorInput& input, cgnat::v1::NatEvent* event,
