@@ -291,9 +291,28 @@ bool Parse3164(absl::string_view line, size_t p, const SyslogTimeContext& tc,
     size_t n = ParseRfc3339(line.substr(p), &ms);
     if (n == 0) return error->Set("framing", "invalid ISO 8601 timestamp", p);
     p += n;
-  } else if (!ParseBsdTime(line, &p, tc, &ms)) {
-    return error->Set("framing",
-                      "RFC 3164: invalid TIMESTAMP (Mmm dd hh:mm:ss)", p);
+  } else {
+    // Cisco devices write "Mmm dd yyyy hh:mm:ss UTC: %ASA-..." (the zone
+    // after the time, then no hostname): that time is UTC, whatever the
+    // configured zone.
+    size_t start = p;
+    if (!ParseBsdTime(line, &p, tc, &ms)) {
+      return error->Set("framing",
+                        "RFC 3164: invalid TIMESTAMP (Mmm dd hh:mm:ss)", p);
+    }
+    absl::string_view after = line.substr(p);
+    if (after.size() >= 5 &&
+        (after.substr(0, 5) == " UTC:" || after.substr(0, 5) == " GMT:")) {
+      SyslogTimeContext utc{absl::UTCTimeZone(), tc.reference_ms};
+      p = start;
+      ParseBsdTime(line, &p, utc, &ms);
+      p += 5;
+      out->has_time = true;
+      out->time_ms = ms;
+      while (p < line.size() && line[p] == ' ') ++p;
+      out->message = line.substr(p);
+      return true;
+    }
   }
   if (p < line.size() && line[p] != ' ') {
     return error->Set("framing", "RFC 3164: expected space after TIMESTAMP", p);

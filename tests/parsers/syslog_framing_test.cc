@@ -90,6 +90,31 @@ TEST(SyslogFramingTest, Rfc3164WithHostTagAndPid) {
   EXPECT_EQ(m.message, "NEW CONN: fwd proto 6");
 }
 
+TEST(SyslogFramingTest, CiscoTimeWithUtcMarkerIgnoresConfiguredZone) {
+  SyslogMessage m;
+  ParseError e;
+  ASSERT_TRUE(ParseSyslog(
+      "<166>Nov 20 2026 10:00:00 UTC: %ASA-6-305011: Built dynamic TCP "
+      "translation from inside:10.0.0.1/1 to outside:100.64.0.1/2",
+      SyslogFraming::kAuto, At(0, absl::FixedTimeZone(3600)), &m, &e));
+  EXPECT_EQ(m.time_ms, Ms(2026, 11, 20, 10, 0, 0));
+  EXPECT_EQ(m.hostname, "");
+  EXPECT_EQ(m.app_name, "");
+  EXPECT_EQ(m.message.substr(0, 14), "%ASA-6-305011:");
+}
+
+TEST(SyslogFramingTest, TagWithAtSign) {
+  SyslogMessage m;
+  ParseError e;
+  ASSERT_TRUE(ParseSyslog(
+      "<30>Jun 14 12:17:55 vsr fp-cgnat-logd@main[4269]: NEW CONN: x",
+      SyslogFraming::kAuto, At(Ms(2026, 6, 1, 0, 0, 0)), &m, &e));
+  EXPECT_EQ(m.hostname, "vsr");
+  EXPECT_EQ(m.app_name, "fp-cgnat-logd@main");
+  EXPECT_EQ(m.procid, "4269");
+  EXPECT_EQ(m.message, "NEW CONN: x");
+}
+
 TEST(SyslogFramingTest, Rfc3164WithoutHostname) {
   SyslogMessage m;
   ParseError e;

@@ -1,0 +1,518 @@
+// Cisco ASA / FTD xlate messages through syslog framing, detection and
+// parsing, as the parse stage runs them.
+#include <fstream>
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/parsers/vendor_test_util.h"
+
+namespace netstreams {
+namespace {
+
+using cgnat::v1::NatEvent;
+using testing_util::Ip;
+using testing_util::LineResult;
+using testing_util::RunLine;
+
+LineResult RunAsa(const std::string& line,
+                  absl::TimeZone zone = absl::UTCTimeZone()) {
+  return RunLine(line, DetectCiscoAsa, ParseCiscoAsa, zone);
+}
+
+NatEvent MustParse(const std::string& line,
+                   absl::TimeZone zone = absl::UTCTimeZone()) {
+  LineResult r = RunAsa(line, zone);
+  EXPECT_TRUE(r.framed) << line;
+  EXPECT_TRUE(r.detected) << line;
+  EXPECT_TRUE(r.parsed) << line << ": " << r.error.reason_class << " "
+                        << r.error.detail << " at " << r.error.offset;
+  return r.event;
+}
+
+int64_t Ms(int y, int mo, int d, int h, int mi, int s,
+           absl::TimeZone zone = absl::UTCTimeZone()) {
+  return absl::ToUnixMillis(
+      absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), zone));
+}
+
+// The Cisco lines of /work/shared/data/cgnat_vendor_samples.txt.
+const char* const kSampleLines[] = {
+    "%ASA-6-305011: Built dynamic TCP translation from "
+    "interco_pa_asa:2.2.2.2/35928 to dmz-gce:1.1.1.1/35928",
+    "%ASA-6-305012: Teardown dynamic TCP translation from "
+    "interco_asa:2.2.2.2/55924 to dmz:1.1.1.1/55924 duration 0:00:15",
+    "Built dynamic TCP translation from inside:172.31.98.44/1772 to "
+    "outside:100.66.98.44/8256",
+};
+
+// Every other vendor's line of the samples file.
+const char* const kOtherVendorLines[] = {
+    "A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475 DST "
+    "185.165.123.206:443 DIR OUT",
+    "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1",
+    "A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475",
+    "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1:1024-1535",
+    "2025-05-02T11:34:56.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
+    "CEF:0|A10|CFW|6.0.0-P1|CGN 106|Nat Port Batch Pool Allocated|5|"
+    "proto=UDP src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 "
+    "sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port",
+    "2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
+    "CEF:0|A10|CFW|6.0.0-P1|CGN 100|Nat Port Allocated|5|proto=ICMP "
+    "src=100.65.161.0 spt=48856 sourceTranslatedAddress=99.99.99.13 "
+    "sourceTranslatedPort=48856 dst=8.8.8.8 dpt=0",
+    "2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
+    "CEF:0|A10|CFW|6.0.0-P1|CGN 101|Nat Port Freed|5|proto=ICMP "
+    "src=100.65.150.5 spt=37892 sourceTranslatedAddress=99.99.99.8 "
+    "sourceTranslatedPort=37892",
+    "2025-05-02T11:35:00.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
+    "CEF:0|A10|CFW|6.0.0-P1|CGN 107|Nat Port Batch Pool Freed|5|proto=UDP "
+    "src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 "
+    "sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port",
+    "0|A10|ADC|6.0.7|CGN 102|Nat Session Created|5|proto=UDP "
+    "src=10.44.55.100 spt=38951 dst=142.250.179.238 dpt=443 "
+    "sourceTranslatedAddress=99.99.99.13 sourceTranslatedPort=38951 "
+    "destinationTranslatedAddress=142.250.179.238 "
+    "destinationTranslatedPort=443",
+    "RT_FLOW - RT_FLOW_SESSION_CREATE [source-address=\"10.0.10.10\" "
+    "source-port=\"46776\" destination-address=\"1.2.84.162\" "
+    "destination-port=\"80\" connection-tag=\"0\" service-name=\"junos-http\" "
+    "nat-source-address=\"1.2.84.172\" nat-source-port=\"53328\" "
+    "nat-destination-address=\"1.2.84.162\" nat-destination-port=\"80\" "
+    "nat-connection-tag=\"0\" src-nat-rule-type=\"source rule\" "
+    "src-nat-rule-name=\"untrust\" dst-nat-rule-type=\"N/A\" "
+    "dst-nat-rule-name=\"N/A\" protocol-id=\"6\" policy-name=\"permit\" "
+    "source-zone-name=\"trust\" destination-zone-name=\"untrust\" "
+    "session-id=\"92317\" username=\"N/A\" roles=\"N/A\" "
+    "packet-incoming-interface=\"ge-0/0/0.0\" application=\"UNKNOWN\" "
+    "nested-application=\"UNKNOWN\" encrypted=\"UNKNOWN\" "
+    "application-category=\"N/A\" application-sub-category=\"N/A\" "
+    "application-risk=\"-1\" application-characteristics=\"N/A\" "
+    "src-vrf-grp=\"N/A\" dst-vrf-grp=\"N/A\" tunnel-inspection=\"Off\" "
+    "tunnel-inspection-policy-set=\"root\"]",
+    "RT_FLOW - RT_FLOW_SESSION_CLOSE [reason=\"TCP FIN\" "
+    "source-address=\"10.0.10.2\" source-port=\"63996\" "
+    "destination-address=\"1.2.84.162\" destination-port=\"80\" "
+    "nat-source-address=\"1.2.84.169\" nat-source-port=\"4986\" "
+    "protocol-id=\"6\" session-id=\"178\" elapsed-time=\"249\"]",
+    "RT_NAT - RT_SRC_NAT_PBA_ALLOC [internal-ip=\"10.0.10.10\" "
+    "block-used=\"1\" block-max-per-host=\"4\" block-port-low=\"48640\" "
+    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
+    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
+    "epoch-time-64=\"624b0492\"]",
+    "RT_NAT - RT_SRC_NAT_PBA_INTERIM [internal-ip=\"10.0.10.10\" "
+    "block-used=\"1\" block-max-per-host=\"4\" block-port-low=\"48640\" "
+    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
+    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
+    "epoch-time-64=\"624b0492\"]",
+    "RT_NAT - RT_SRC_NAT_PBA_RELEASE [internal-ip=\"10.0.10.10\" "
+    "block-used=\"0\" block-max-per-host=\"4\" block-port-low=\"48640\" "
+    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
+    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
+    "epoch-time-64=\"624b0cc7\"]",
+    "Dec 17 08:05:30 RT_FLOW: RT_FLOW_SESSION_CLOSE: session closed TCP FIN: "
+    "10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->"
+    "10.10.10.1/22 None None 6 log-host-traffic untrust junos-host 5 "
+    "78(6657) 122(13305) 45 UNKNOWN UNKNOWN N/A(N/A) ge-0/0/1.0 No ",
+    "Dec 17 08:04:45 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
+    "10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->"
+    "10.10.10.1/22 None None 6 log-host-traffic untrust junos-host 5 "
+    "N/A(N/A) ge-0/0/1.0",
+    "{service_set_3}[jservices-nat]: JSERVICES_NAT_RULE_MATCH: proto 17(UDP) "
+    "app: any, xe-3/1/1.0#012 192.0.2.2/18575 -> 23.0.0.2/63,Match NAT "
+    "rule-set (null) rule nat-basic_1 term t1",
+    "{service_set_3}MSVCS_LOG_SESSION_OPEN: App:none, xe-3/1/1.0#012 "
+    "24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP)",
+    "{service_set_3}MSVCS_LOG_SESSION_CLOSE: App:none, xe-3/1/1.0#012 "
+    "24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP)",
+    "lsn_event=\"LSN_DELETE\",start=\"1562092616047\",cli=\"X.X.X.X\","
+    "nat=\"Y.Y.Y.Y\",duration=\"8080\",pem_subscriber_id=\"No-lookup\"",
+    "Jun 14 12:17:35 dut-vm fp-cgnat[2484]: NEW CONN: fwd proto 6 "
+    "10.100.0.1:4241 -> 10.200.0.1:33815, back proto 6 10.200.0.1:33815 --> "
+    "10.175.0.3:10752",
+    "Jun 14 12:19:04 dut-vm fp-cgnat[2484]: DESTROY CONN: fwd proto 6 "
+    "10.100.0.1:4241 -> 10.200.0.1:33815, back proto 6 10.200.0.1:33915 -> "
+    "10.175.0.3:10753",
+    "Jun 11 08:03:09 vsr fp-cgnat[4269]: USER 100.64.0.1 (matching rule 1): "
+    "NEW BLOCK (pool \"mypool\", ip public 192.0.2.33, proto 6, port 1 - "
+    "512)",
+    "Jun 11 08:07:30 vsr fp-cgnat[4269]: USER 100.64.0.1 (matching rule 1): "
+    "DESTROY BLOCK (pool \"mypool\", ip public 192.0.2.33, proto 6, port 1 - "
+    "512)",
+    "firewall,info 0-Napbiotec: forward: in:vlan20-office out:pppoe-tot, "
+    "src-mac b4:0f:b3:1d:63:4b, proto TCP (ACK,FIN,PSH), "
+    "192.168.20.171:43996->47.241.18.42:443, NAT "
+    "(192.168.20.171:43996->125.25.69.110:43996)->47.241.18.42:443, len 71",
+    "firewall,info pca-accept: pca-accept forward: in:wireguard1 "
+    "out:Inspira Fibre Uplink, connection-state:established,snat proto TCP "
+    "(ACK,PSH), 192.168.5.50:57922->52.123.139.72:443, NAT "
+    "(192.168.5.50:57922->46.102.221.224:57922)->52.123.139.72:443, len 97",
+    "{\"peer_ip_src\": \"172.21.1.101\", \"iface_in\": 995, \"iface_out\": "
+    "841, \"ip_src\": \"10.231.65.56\", \"ip_dst\": \"10.192.12.213\", "
+    "\"port_src\": 17000, \"port_dst\": 17000, \"ip_proto\": \"udp\", "
+    "\"post_nat_ip_src\": \"\", \"post_nat_ip_dst\": \"\", "
+    "\"post_nat_port_src\": 0, \"post_nat_port_dst\": 0, \"nat_event\": 0, "
+    "\"timestamp_start\": \"1677577561.000000\"}",
+    "Acct-Status-Type = 1",
+    "Acct-Session-Id = \"abcdef1234567890\"",
+    "NFWare-vCGNAT-Inside-Addr = 192.168.1.30",
+};
+
+// ------------------------------------------------------------ samples
+
+TEST(CiscoAsaParserTest, SampleBuilt) {
+  LineResult r = RunAsa(kSampleLines[0]);
+  ASSERT_TRUE(r.parsed) << r.error.detail;
+  EXPECT_TRUE(r.detected);
+  const NatEvent& e = r.event;
+  EXPECT_EQ(e.action(), cgnat::v1::CREATE);
+  EXPECT_EQ(e.mapping(), cgnat::v1::PORT);
+  EXPECT_EQ(e.protocol(), 6u);
+  EXPECT_EQ(e.inside_ip(), Ip("2.2.2.2"));
+  EXPECT_EQ(e.inside_port(), 35928u);
+  EXPECT_EQ(e.outside_ip(), Ip("1.1.1.1"));
+  EXPECT_EQ(e.outside_port(), 35928u);
+  EXPECT_TRUE(e.destination_ip().empty());
+  EXPECT_EQ(e.direction(), cgnat::v1::OUTBOUND);
+  EXPECT_TRUE(e.vrf().empty());
+  EXPECT_TRUE(e.device().empty());
+  EXPECT_FALSE(r.body_time.present);
+}
+
+TEST(CiscoAsaParserTest, SampleTeardown) {
+  NatEvent e = MustParse(kSampleLines[1]);
+  EXPECT_EQ(e.action(), cgnat::v1::DELETE);
+  EXPECT_EQ(e.mapping(), cgnat::v1::PORT);
+  EXPECT_EQ(e.inside_ip(), Ip("2.2.2.2"));
+  EXPECT_EQ(e.inside_port(), 55924u);
+  EXPECT_EQ(e.outside_ip(), Ip("1.1.1.1"));
+  EXPECT_EQ(e.outside_port(), 55924u);
+}
+
+TEST(CiscoAsaParserTest, SampleBareBody) {
+  NatEvent e = MustParse(kSampleLines[2]);
+  EXPECT_EQ(e.action(), cgnat::v1::CREATE);
+  EXPECT_EQ(e.mapping(), cgnat::v1::PORT);
+  EXPECT_EQ(e.inside_ip(), Ip("172.31.98.44"));
+  EXPECT_EQ(e.inside_port(), 1772u);
+  EXPECT_EQ(e.outside_ip(), Ip("100.66.98.44"));
+  EXPECT_EQ(e.outside_port(), 8256u);
+}
+
+TEST(CiscoAsaParserTest, SamplesInRfc5424) {
+  for (const char* sample : kSampleLines) {
+    std::string line =
+        std::string("<166>1 2026-11-20T10:00:00.000Z asa01 - - - - ") + sample;
+    LineResult r = RunAsa(line);
+    EXPECT_TRUE(r.detected) << line;
+    EXPECT_TRUE(r.parsed) << line << ": " << r.error.detail;
+    EXPECT_EQ(r.syslog.hostname, "asa01");
+    EXPECT_FALSE(r.body_time.present);
+  }
+}
+
+TEST(CiscoAsaParserTest, SamplesInRfc3164) {
+  for (const char* sample : kSampleLines) {
+    for (const char* header :
+         {"<166>Nov 20 10:00:00 asa01 ", "<166>Nov 20 2026 10:00:00 asa01 : ",
+          "<166>Nov 20 10:00:00 ", "Nov 20 10:00:00 "}) {
+      // Without a hostname, a bare body's first word would be taken for
+      // one (RFC 3164 requires HOSTNAME); only tagged messages go so.
+      if (sample[0] != '%' &&
+          std::string(header).find("asa01") == std::string::npos) {
+        continue;
+      }
+      std::string line = std::string(header) + sample;
+      LineResult r = RunAsa(line);
+      EXPECT_TRUE(r.detected) << line;
+      EXPECT_TRUE(r.parsed) << line << ": " << r.error.detail;
+      EXPECT_TRUE(r.syslog.has_time) << line;
+    }
+  }
+}
+
+TEST(CiscoAsaParserTest, DetectRejectsEveryOtherVendor) {
+  for (const char* line : kOtherVendorLines) {
+    LineResult r = RunAsa(line);
+    EXPECT_TRUE(r.framed) << line;
+    EXPECT_FALSE(r.detected) << line;
+    EXPECT_FALSE(r.parsed) << line;
+    EXPECT_STREQ(r.error.reason_class, "unrecognized") << line;
+  }
+}
+
+// ---------------------------------------------------------- event kinds
+
+TEST(CiscoAsaParserTest, AddressTranslations) {
+  NatEvent built = MustParse(
+      "%ASA-6-305009: Built static translation from inside:10.1.5.35 to "
+      "outside:203.0.113.35");
+  EXPECT_EQ(built.action(), cgnat::v1::CREATE);
+  EXPECT_EQ(built.mapping(), cgnat::v1::ADDRESS);
+  EXPECT_EQ(built.protocol(), 0u);
+  EXPECT_EQ(built.inside_ip(), Ip("10.1.5.35"));
+  EXPECT_EQ(built.outside_ip(), Ip("203.0.113.35"));
+  EXPECT_EQ(built.inside_port(), 0u);
+  EXPECT_EQ(built.direction(), cgnat::v1::DIRECTION_UNSPECIFIED);
+  NatEvent teardown = MustParse(
+      "%ASA-6-305010: Teardown dynamic translation from inside:10.1.5.35 to "
+      "DMZ:10.1.5.35 duration 3:00:00");
+  EXPECT_EQ(teardown.action(), cgnat::v1::DELETE);
+  EXPECT_EQ(teardown.mapping(), cgnat::v1::ADDRESS);
+  EXPECT_EQ(teardown.direction(), cgnat::v1::OUTBOUND);
+}
+
+TEST(CiscoAsaParserTest, StaticAndIcmpAndSeverity) {
+  NatEvent e = MustParse(
+      "%ASA-5-305011: Built static UDP translation from dmz_1:192.0.2.10/53 "
+      "to outside-2.v100:198.51.100.10/53");
+  EXPECT_EQ(e.protocol(), 17u);
+  EXPECT_EQ(e.direction(), cgnat::v1::DIRECTION_UNSPECIFIED);
+  NatEvent icmp = MustParse(
+      "%ASA-6-305012: Teardown dynamic ICMP translation from "
+      "inside:10.0.0.5/1 to outside:198.51.100.1/27391 duration 0:00:30");
+  EXPECT_EQ(icmp.protocol(), 1u);
+  EXPECT_EQ(icmp.inside_port(), 1u);
+  EXPECT_EQ(icmp.outside_port(), 27391u);
+}
+
+TEST(CiscoAsaParserTest, FtdPixAndFwsmTags) {
+  NatEvent ftd = MustParse(
+      "<166>Apr 10 18:52:47 labuser-ftdv : %FTD-6-305012: Teardown dynamic "
+      "UDP translation from Inside:10.1.1.1/54000 to "
+      "Outside:198.51.100.1/54000 duration 0:00:30");
+  EXPECT_EQ(ftd.action(), cgnat::v1::DELETE);
+  EXPECT_EQ(ftd.protocol(), 17u);
+  NatEvent pix = MustParse(
+      "%PIX-6-305011: Built dynamic TCP translation from inside:1.1.1.1/12 "
+      "to outside:1.2.1.2/11");
+  EXPECT_EQ(pix.outside_port(), 11u);
+  NatEvent fwsm = MustParse(
+      "local4.info Aug 02 2010 13:14:22: %FWSM-6-305010: Teardown dynamic "
+      "translation from inside:10.1.5.35 to DMZ:10.1.5.35 duration 3:00:00");
+  EXPECT_EQ(fwsm.mapping(), cgnat::v1::ADDRESS);
+}
+
+TEST(CiscoAsaParserTest, IdentityUserAndAclName) {
+  NatEvent glued = MustParse(
+      "%ASA-6-305011: Built dynamic TCP translation from "
+      "inside:10.9.9.9/4242(LOCAL\\jdoe) to outside:203.0.113.9/61000");
+  EXPECT_EQ(glued.inside_port(), 4242u);
+  EXPECT_EQ(glued.outside_port(), 61000u);
+  NatEvent spaced = MustParse(
+      "%ASA-6-305010: Teardown static translation from inside:10.9.9.9 "
+      "(CORP\\Jane Doe) to outside:203.0.113.9 duration 12:01:02");
+  EXPECT_EQ(spaced.inside_ip(), Ip("10.9.9.9"));
+  NatEvent acl = MustParse(
+      "%ASA-6-305009: Built dynamic translation from inside(nat_acl):"
+      "10.9.9.10 to outside:203.0.113.10");
+  EXPECT_EQ(acl.inside_ip(), Ip("10.9.9.10"));
+}
+
+TEST(CiscoAsaParserTest, Ipv6Addresses) {
+  NatEvent e = MustParse(
+      "%ASA-6-305011: Built dynamic TCP translation from "
+      "inside:2001:db8:1::25/51000 to outside:203.0.113.25/40001");
+  EXPECT_EQ(e.inside_ip(), Ip("2001:db8:1::25"));
+  EXPECT_EQ(e.inside_ip().size(), 16u);
+  EXPECT_EQ(e.inside_port(), 51000u);
+  NatEvent six = MustParse(
+      "%ASA-6-305012: Teardown static UDP translation from "
+      "inside:fd00::8/500 to outside:2001:db8:ffff::8/500 duration 0:01:00");
+  EXPECT_EQ(six.outside_ip(), Ip("2001:db8:ffff::8"));
+}
+
+TEST(CiscoAsaParserTest, PortBlocks) {
+  NatEvent alloc = MustParse(
+      "%ASA-6-305014: Allocated 512 block of ports for translation from "
+      "inside:10.1.1.100 to outside:203.0.113.10/1024-1535");
+  EXPECT_EQ(alloc.action(), cgnat::v1::CREATE);
+  EXPECT_EQ(alloc.mapping(), cgnat::v1::PORT_BLOCK);
+  EXPECT_EQ(alloc.protocol(), 0u);
+  EXPECT_EQ(alloc.inside_ip(), Ip("10.1.1.100"));
+  EXPECT_EQ(alloc.outside_ip(), Ip("203.0.113.10"));
+  EXPECT_EQ(alloc.port_block_start(), 1024u);
+  EXPECT_EQ(alloc.port_block_end(), 1535u);
+  NatEvent release = MustParse(
+      "%ASA-6-305015: Released TCP block of ports for translation from "
+      "inside:10.1.1.100 to outside:203.0.113.10/1024-1535");
+  EXPECT_EQ(release.action(), cgnat::v1::DELETE);
+  EXPECT_EQ(release.protocol(), 6u);
+  NatEvent interim = MustParse(
+      "%ASA-3-305017: Pba-interim-logging: Active ICMP block of ports for "
+      "translation from inside:10.1.1.100 to outside:203.0.113.10/1536-2047");
+  EXPECT_EQ(interim.action(), cgnat::v1::UPDATE);
+  EXPECT_EQ(interim.protocol(), 1u);
+  EXPECT_EQ(interim.port_block_start(), 1536u);
+}
+
+// --------------------------------------------------------------- times
+
+TEST(CiscoAsaParserTest, AsaTimestampBeforeTheTag) {
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  // "logging timestamp" with no header the relay recognizes.
+  LineResult r = RunAsa(
+      "<166>Nov 20 2026 11:00:05: %ASA-6-305011: Built dynamic TCP "
+      "translation from inside:10.0.0.1/1000 to outside:203.0.113.1/2000",
+      berlin);
+  ASSERT_TRUE(r.parsed) << r.error.detail;
+  EXPECT_TRUE(r.body_time.present);
+  EXPECT_EQ(r.body_time.ms, Ms(2026, 11, 20, 10, 0, 5));
+
+  LineResult utc = RunAsa(
+      "<166>:Nov 20 2026 11:00:05.250 UTC: %ASA-6-305011: Built dynamic TCP "
+      "translation from inside:10.0.0.1/1000 to outside:203.0.113.1/2000",
+      berlin);
+  ASSERT_TRUE(utc.parsed) << utc.error.detail;
+  EXPECT_EQ(utc.body_time.ms, Ms(2026, 11, 20, 11, 0, 5) + 250);
+
+  // No year: the header's (or the record's) time stands.
+  LineResult yearless = RunAsa(
+      "<166>:Nov 20 11:00:05 UTC: %ASA-6-305011: Built dynamic TCP "
+      "translation from inside:10.0.0.1/1000 to outside:203.0.113.1/2000");
+  ASSERT_TRUE(yearless.parsed) << yearless.error.detail;
+  EXPECT_FALSE(yearless.body_time.present);
+
+  // A zone name that needs a database: not read.
+  LineResult named = RunAsa(
+      "<166>:Nov 20 2026 11:00:05 CET: %ASA-6-305011: Built dynamic TCP "
+      "translation from inside:10.0.0.1/1000 to outside:203.0.113.1/2000");
+  ASSERT_TRUE(named.parsed) << named.error.detail;
+  EXPECT_FALSE(named.body_time.present);
+}
+
+// ----------------------------------------------------------- rejections
+
+struct BadLine {
+  const char* line;
+  bool detected;
+  const char* reason_class;
+  const char* detail;
+};
+
+class CiscoAsaRejectTest : public ::testing::TestWithParam<BadLine> {};
+
+TEST_P(CiscoAsaRejectTest, Rejects) {
+  LineResult r = RunAsa(GetParam().line);
+  EXPECT_EQ(r.detected, GetParam().detected);
+  EXPECT_FALSE(r.parsed);
+  EXPECT_STREQ(r.error.reason_class, GetParam().reason_class);
+  EXPECT_STREQ(r.error.detail, GetParam().detail);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, CiscoAsaRejectTest,
+    ::testing::Values(
+        BadLine{"hello world", false, "unrecognized",
+                "cisco_asa: no %ASA-/%FTD- message tag"},
+        BadLine{"%ASA-6-302013: Built outbound TCP connection 9 for "
+                "outside:10.1.2.1/22 (10.1.2.1/22) to inside:10.1.1.2/53496 "
+                "(10.1.1.2/53496)",
+                true, "unrecognized",
+                "cisco_asa: message id is not a NAT translation event"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1/70000 to outside:203.0.113.1/2000",
+                true, "invalid_value", "cisco_asa: invalid real port"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1/1000 to outside:203.0.113.1/",
+                true, "invalid_value", "cisco_asa: invalid mapped port"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.256/1000 to outside:203.0.113.1/2000",
+                true, "invalid_value", "cisco_asa: invalid real address"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1/1000 to outside:zz/2000",
+                true, "invalid_value", "cisco_asa: invalid mapped address"},
+        BadLine{"%ASA-6-305011: Built dynamic FOO translation from "
+                "inside:10.0.0.1/1000 to outside:203.0.113.1/2000",
+                true, "invalid_value", "cisco_asa: unknown protocol"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1/1000",
+                true, "unrecognized",
+                "cisco_asa: expected ' to ' after the real address"},
+        BadLine{"%ASA-6-305011: Built dynamic", true, "unrecognized",
+                "cisco_asa: truncated translation message"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP", true, "unrecognized",
+                "cisco_asa: expected 'translation'"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation to "
+                "outside:203.0.113.1/2000",
+                true, "unrecognized", "cisco_asa: expected 'from'"},
+        BadLine{"%ASA-6-305011: Built dynamic translation from "
+                "inside:10.0.0.1 to outside:203.0.113.1",
+                true, "unrecognized",
+                "cisco_asa: message text does not match its id"},
+        BadLine{"%ASA-6-305011: Teardown dynamic TCP translation from "
+                "inside:10.0.0.1/1 to outside:203.0.113.1/2 duration 0:00:01",
+                true, "unrecognized",
+                "cisco_asa: message text does not match its id"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1 to outside:203.0.113.1",
+                true, "unrecognized",
+                "cisco_asa: a port translation needs both ports"},
+        BadLine{"Built dynamic translation from inside:10.0.0.1/5 to "
+                "outside:203.0.113.1/6",
+                true, "unrecognized",
+                "cisco_asa: an address translation has no ports"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1/1-9 to outside:203.0.113.1/2000",
+                true, "invalid_value",
+                "cisco_asa: a translation has single ports"},
+        BadLine{"%ASA-6-305012: Teardown dynamic TCP translation from "
+                "inside:10.0.0.1/1 to outside:203.0.113.1/2 duration 0:0x:01",
+                true, "invalid_value", "cisco_asa: invalid duration"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside:10.0.0.1/1 to outside:203.0.113.1/2 extra",
+                true, "unrecognized",
+                "cisco_asa: unexpected text after the translation"},
+        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                "inside 10.0.0.1/1 to outside:203.0.113.1/2",
+                true, "unrecognized", "cisco_asa: expected interface:address"},
+        BadLine{"%ASA-6-305011: Frobbed dynamic TCP translation from "
+                "inside:10.0.0.1/1 to outside:203.0.113.1/2",
+                true, "unrecognized", "cisco_asa: expected Built or Teardown"},
+        BadLine{"%ASA-6-305011: Built dynamical TCP translation from "
+                "inside:10.0.0.1/1 to outside:203.0.113.1/2",
+                true, "unrecognized",
+                "cisco_asa: expected 'dynamic' or 'static'"},
+        BadLine{"%ASA-6-305014: Released 512 block of ports for translation "
+                "from inside:10.1.1.100 to outside:203.0.113.10/1024-1535",
+                true, "unrecognized",
+                "cisco_asa: message text does not match its id"},
+        BadLine{"%ASA-6-305014: Allocated 512 block of ports for translation "
+                "from inside:10.1.1.100 to outside:203.0.113.10/1535-1024",
+                true, "invalid_value", "cisco_asa: invalid mapped port"},
+        BadLine{"%ASA-6-305014: Allocated 512 block of ports for translation "
+                "from inside:10.1.1.100 to outside:203.0.113.10/1024",
+                true, "unrecognized",
+                "cisco_asa: a port block is IFC:IP to IFC:IP/FIRST-LAST"},
+        BadLine{"%ASA-6-305014: Allocated 512 blocks of ports", true,
+                "unrecognized",
+                "cisco_asa: expected 'block of ports for translation'"},
+        BadLine{"%ASA-6-305015: Released XYZ block of ports for translation "
+                "from inside:10.1.1.100 to outside:203.0.113.10/1024-1535",
+                true, "invalid_value", "cisco_asa: unknown protocol"},
+        BadLine{"%ASA-6-305017: Pba-interim-logging: Active  block", true,
+                "unrecognized", "cisco_asa: truncated block message"}));
+
+// ------------------------------------------------------------- fixture
+
+TEST(CiscoAsaParserTest, FixtureFileParses) {
+  std::ifstream in("tests/parsers/testdata/cisco_asa.log");
+  ASSERT_TRUE(in.is_open());
+  std::string line;
+  int count = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    LineResult r = RunAsa(line);
+    EXPECT_TRUE(r.framed) << line;
+    EXPECT_TRUE(r.detected) << line;
+    EXPECT_TRUE(r.parsed) << line << ": " << r.error.detail;
+    ++count;
+  }
+  EXPECT_GE(count, 30);
+  EXPECT_LE(count, 60);
+}
+
+}  // namespace
+}  // namespace netstreams

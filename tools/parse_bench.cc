@@ -1,0 +1,236 @@
+// Parse throughput per core of every built-in format, auto-detection over
+// a mix of all of them, and the pattern parser (NFWare written as
+// patterns), against a Python regex+dict baseline run in the same session.
+//
+//   bazel run //tools:parse_bench
+//
+// Each format parses its realistic fixture (tests/parsers/testdata/
+// <format>.log: RFC 5424, RFC 3164 and bare lines, every event kind) in a
+// loop until --min_cpu_s of thread CPU time has passed, exactly as the
+// parse stage does per record: syslog framing, (detection,) the vendor
+// parser into a NatEvent on an arena that is reset every 1024 records
+// like the engine's batch arena. Figures are lines/s per core (thread CPU
+// time, so other load on the machine matters less) and MB/s of input.
+
+#include <time.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "cgnat/v1/nat_event.pb.h"
+#include "google/protobuf/arena.h"
+#include "netstreams/stages/v1/parse.pb.h"
+#include "src/parsers/pattern_parser.h"
+#include "src/parsers/syslog_framing.h"
+#include "src/parsers/vendor.h"
+#include "src/topology/topology_loader.h"
+
+ABSL_FLAG(double, min_cpu_s, 1.0,
+          "CPU seconds each format is measured for (at least)");
+ABSL_FLAG(std::string, python, "python3",
+          "Python interpreter for the baseline; empty skips it");
+
+namespace netstreams {
+namespace {
+
+constexpr char kTestdata[] = "tests/parsers/testdata/";
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+struct Result {
+  std::string name;
+  size_t distinct_lines = 0;
+  double bytes_per_line = 0;
+  double lines_per_s = 0;
+  double mb_per_s = 0;
+  size_t rejected = 0;
+};
+
+// `parse_one` returns whether the line made an event.
+template <typename ParseOne>
+Result Measure(const std::string& name, const std::vector<std::string>& lines,
+               ParseOne parse_one) {
+  Result r;
+  r.name = name;
+  r.distinct_lines = lines.size();
+  size_t bytes = 0;
+  for (const auto& l : lines) bytes += l.size() + 1;
+  r.bytes_per_line = static_cast<double>(bytes) / lines.size();
+  google::protobuf::Arena arena;
+  uint64_t parsed = 0, total = 0, total_bytes = 0;
+  const double min_cpu = absl::GetFlag(FLAGS_min_cpu_s);
+  const double start = ThreadCpuSeconds();
+  double now = start;
+  int in_batch = 0;
+  while (now - start < min_cpu) {
+    for (const std::string& line : lines) {
+      if (parse_one(line, &arena)) ++parsed;
+      if (++in_batch == 1024) {
+        arena.Reset();
+        in_batch = 0;
+      }
+    }
+    total += lines.size();
+    total_bytes += bytes;
+    now = ThreadCpuSeconds();
+  }
+  const double cpu = now - start;
+  r.lines_per_s = total / cpu;
+  r.mb_per_s = total_bytes / cpu / 1e6;
+  r.rejected = (total - parsed) / (total / lines.size());
+  return r;
+}
+
+bool ParseWith(const VendorFormat* fixed, const PatternParser* patterns,
+               absl::string_view line, google::protobuf::Arena* arena) {
+  SyslogMessage syslog;
+  ParseError error;
+  SyslogTimeContext time{absl::UTCTimeZone(), 1795176000000};
+  if (!ParseSyslog(line, SyslogFraming::kAuto, time, &syslog, &error)) {
+    return false;
+  }
+  const VendorFormat* format = fixed;
+  if (format == nullptr && patterns == nullptr) {
+    format = DetectFormat(syslog);
+    if (format == nullptr) return false;
+  }
+  auto* event =
+      google::protobuf::Arena::CreateMessage<cgnat::v1::NatEvent>(arena);
+  BodyTime body_time;
+  VendorInput input{syslog, time};
+  bool ok = format != nullptr
+                ? format->parse(input, event, &body_time, &error)
+                : patterns->Parse(input, event, &body_time, &error);
+  if (!ok) return false;
+  if (format != nullptr) event->set_vendor(format->name.data(), format->name.size());
+  return true;
+}
+
+double PythonBaseline(const std::string& file) {
+  const std::string python = absl::GetFlag(FLAGS_python);
+  if (python.empty()) return 0;
+  std::string command =
+      absl::StrCat(python, " tools/parse_reference.py ", file, " 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return 0;
+  char buf[512];
+  std::string out;
+  while (fgets(buf, sizeof(buf), pipe) != nullptr) out += buf;
+  pclose(pipe);
+  for (absl::string_view part : absl::StrSplit(out, absl::ByAnyChar(" \n"))) {
+    if (absl::ConsumePrefix(&part, "lines_per_s=")) {
+      double v;
+      if (absl::SimpleAtod(part, &v)) return v;
+    }
+  }
+  std::fprintf(stderr, "python baseline failed: %s\n", out.c_str());
+  return 0;
+}
+
+int Main() {
+  std::vector<Result> results;
+  std::vector<std::string> mix;
+  std::vector<std::vector<std::string>> per_format;
+  for (const VendorFormat& f : BuiltinFormats()) {
+    std::vector<std::string> lines =
+        ReadLines(absl::StrCat(kTestdata, f.name, ".log"));
+    if (lines.empty()) {
+      std::fprintf(stderr, "no fixture for %s\n",
+                   std::string(f.name).c_str());
+      return 1;
+    }
+    results.push_back(Measure(
+        std::string(f.name), lines,
+        [&](const std::string& line, google::protobuf::Arena* arena) {
+          return ParseWith(&f, nullptr, line, arena);
+        }));
+    per_format.push_back(std::move(lines));
+  }
+  // The mix: formats interleaved line by line, as a shared collector
+  // topic carries them.
+  for (size_t i = 0;; ++i) {
+    bool any = false;
+    for (const auto& lines : per_format) {
+      if (i < lines.size()) {
+        mix.push_back(lines[i]);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  results.push_back(Measure(
+      "auto_detect (mix)", mix,
+      [&](const std::string& line, google::protobuf::Arena* arena) {
+        return ParseWith(nullptr, nullptr, line, arena);
+      }));
+
+  auto loaded = LoadTopologyFile("topology/nfware_pattern.yaml");
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
+    return 1;
+  }
+  std::unique_ptr<PatternParser> patterns;
+  for (const StageNode& stage : (*loaded)->stages) {
+    if (stage.kind != "parse") continue;
+    std::vector<PatternIssue> issues;
+    patterns = PatternParser::Create(
+        static_cast<const stages::v1::ParseConfig&>(*stage.config).patterns(),
+        &issues);
+  }
+  const std::string nfware_file = absl::StrCat(kTestdata, "nfware.log");
+  results.push_back(Measure(
+      "pattern (nfware_pattern.yaml)", ReadLines(nfware_file),
+      [&](const std::string& line, google::protobuf::Arena* arena) {
+        return ParseWith(nullptr, patterns.get(), line, arena);
+      }));
+
+  const double python = PythonBaseline(nfware_file);
+  std::printf("\n%-32s %6s %7s %14s %8s %9s\n", "format", "lines",
+              "B/line", "lines/s/core", "MB/s", "rejected");
+  for (const Result& r : results) {
+    std::printf("%-32s %6zu %7.0f %14.0f %8.1f %9zu\n", r.name.c_str(),
+                r.distinct_lines, r.bytes_per_line, r.lines_per_s, r.mb_per_s,
+                r.rejected);
+  }
+  if (python > 0) {
+    std::printf("\n%-32s %6s %7s %14.0f\n", "python regex+dict (nfware)", "",
+                "", python);
+    for (const Result& r : results) {
+      if (r.name == "nfware" || r.name.rfind("pattern", 0) == 0) {
+        std::printf("%s vs python: %.1fx\n", r.name.c_str(),
+                    r.lines_per_s / python);
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace netstreams
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return netstreams::Main();
+}
