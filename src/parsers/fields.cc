@@ -1,5 +1,7 @@
 #include "src/parsers/fields.h"
 
+#include <cstring>
+
 #include "absl/strings/match.h"
 
 namespace netstreams {
@@ -36,6 +38,41 @@ bool ParseProtocol(absl::string_view text, uint32_t* number) {
   return false;
 }
 
+size_t FindClosingQuote(absl::string_view text, size_t from) {
+  size_t p = from;
+  while (p < text.size()) {
+    const void* hit = std::memchr(text.data() + p, '"', text.size() - p);
+    if (hit == nullptr) return absl::string_view::npos;
+    const size_t quote = static_cast<size_t>(static_cast<const char*>(hit) -
+                                             text.data());
+    // Read left to right, backslashes pair up (an escaped backslash) and
+    // a lone one escapes the quote: the quote is escaped exactly when an
+    // odd run of backslashes precedes it. The run cannot reach before `p`:
+    // text[p - 1] is the opening quote or an escaped quote.
+    size_t run_start = quote;
+    while (run_start > p && text[run_start - 1] == '\\') --run_start;
+    if ((quote - run_start) % 2 == 0) return quote;
+    p = quote + 1;
+  }
+  return absl::string_view::npos;
+}
+
+size_t FindSdElementEnd(absl::string_view text, size_t open) {
+  size_t p = open + 1;
+  while (p < text.size()) {
+    const char c = text[p];
+    if (c == ']') return p;
+    if (c == '"') {
+      const size_t close = FindClosingQuote(text, p + 1);
+      if (close == absl::string_view::npos) return close;
+      p = close + 1;
+    } else {
+      ++p;
+    }
+  }
+  return absl::string_view::npos;
+}
+
 bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
   if (malformed_) return false;
   while (pos_ < text_.size() &&
@@ -56,16 +93,14 @@ bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
   ++pos_;  // '='
   if (pos_ < text_.size() && text_[pos_] == '"') {
     size_t vstart = ++pos_;
-    while (pos_ < text_.size() && text_[pos_] != '"') {
-      if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) {
+    size_t close = FindClosingQuote(text_, vstart);
+    if (close == absl::string_view::npos) {
+      pos_ = text_.size();
       malformed_ = true;
       return false;
     }
-    *value = text_.substr(vstart, pos_ - vstart);
-    ++pos_;  // closing quote
+    *value = text_.substr(vstart, close - vstart);
+    pos_ = close + 1;  // past the closing quote
   } else {
     size_t vstart = pos_;
     while (pos_ < text_.size() && text_[pos_] != ' ' && text_[pos_] != ',') {

@@ -30,6 +30,16 @@ inline bool SetIpText(absl::string_view text, std::string* field) {
   return true;
 }
 
+// Index of the '"' closing a double-quoted string whose content starts at
+// text[from] (a backslash escapes the character after it), or npos when
+// the string is unterminated. Jumps from quote to quote with memchr
+// rather than testing every byte: values are most of a key="value" list.
+size_t FindClosingQuote(absl::string_view text, size_t from);
+
+// Index of the ']' closing the RFC 5424 SD-ELEMENT opened at text[open]
+// ('['), quotes and escapes honoured; npos when it is unterminated.
+size_t FindSdElementEnd(absl::string_view text, size_t open);
+
 // Reads `key=value` pairs separated by spaces and/or commas, where a
 // value is either "double-quoted" (with \" and \\ escapes left as they
 // are in the view) or runs to the next separator. Juniper structured

@@ -326,18 +326,8 @@ Kind Classify(absl::string_view id) {
 // backslash escapes are honoured while looking for the closing ']'.
 bool SdElement(absl::string_view sd, absl::string_view* params, size_t* used) {
   if (sd.empty() || sd[0] != '[') return false;
-  bool in_quotes = false;
-  size_t p = 1;
-  for (; p < sd.size(); ++p) {
-    char c = sd[p];
-    if (in_quotes && c == '\\') {
-      ++p;
-      continue;
-    }
-    if (c == '"') in_quotes = !in_quotes;
-    if (c == ']' && !in_quotes) break;
-  }
-  if (p >= sd.size()) return false;
+  const size_t p = FindSdElementEnd(sd, 0);
+  if (p == kNpos) return false;
   absl::string_view inner = sd.substr(1, p - 1);
   size_t space = inner.find(' ');
   size_t equals = inner.find('=');

@@ -1,5 +1,6 @@
 #include "src/parsers/syslog_framing.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace netstreams {
@@ -16,7 +17,66 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// Year of a day count since 1970-01-01 (the inverse of DaysFromCivil,
+// reduced to the year).
+int64_t CivilYearFromDays(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  return static_cast<int64_t>(yoe) + era * 400 + (mp >= 10 ? 1 : 0);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Index of the '"' closing a PARAM-VALUE whose content starts at
+// line[from] (backslash escapes the next character), npos if none. Jumps
+// from quote to quote with memchr: a Junos SD-ELEMENT is ~500 bytes, most
+// of them inside values, and a per-byte loop costs more than the rest of
+// the header. (fields.h has the same reader for the vendor parsers; this
+// library does not depend on them.)
+size_t ClosingQuote(absl::string_view line, size_t from) {
+  size_t p = from;
+  while (p < line.size()) {
+    const void* hit = std::memchr(line.data() + p, '"', line.size() - p);
+    if (hit == nullptr) return absl::string_view::npos;
+    const size_t quote = static_cast<size_t>(static_cast<const char*>(hit) -
+                                             line.data());
+    // Escaped exactly when an odd run of backslashes precedes it (pairs
+    // are escaped backslashes); line[p - 1] is a quote, so the run stays
+    // inside this value.
+    size_t run_start = quote;
+    while (run_start > p && line[run_start - 1] == '\\') --run_start;
+    if ((quote - run_start) % 2 == 0) return quote;
+    p = quote + 1;
+  }
+  return absl::string_view::npos;
+}
+
+// Index of the ']' closing the SD-ELEMENT opened at line[open], npos if
+// it is unterminated.
+size_t SdElementEnd(absl::string_view line, size_t open) {
+  size_t p = open + 1;
+  while (p < line.size()) {
+    const char c = line[p];
+    if (c == ']') return p;
+    if (c == '"') {
+      const size_t close = ClosingQuote(line, p + 1);
+      if (close == absl::string_view::npos) return close;
+      p = close + 1;
+    } else {
+      ++p;
+    }
+  }
+  return absl::string_view::npos;
+}
 
 // Reads exactly `n` digits at text[*pos].
 bool ReadDigits(absl::string_view text, size_t* pos, int n, int* value) {
@@ -126,31 +186,74 @@ bool ParseBsdTime(absl::string_view text, size_t* pos,
   int ms = ReadFractionMs(text, &p);
   if (ms < 0 || !ValidTime(month, day, hour, minute, second)) return false;
 
+  // The civil time read as if it were UTC. Exact for a UTC zone; for
+  // other zones it is off by the zone's offset at that time (< 27 h), which
+  // is all the year choice below needs. absl::FromCivil normalizes out of
+  // range days ("Feb 31") and second 60 the same way this sum does.
+  auto naive_epoch = [&](int y) -> int64_t {
+    const int64_t days = DaysFromCivil(y, static_cast<unsigned>(month),
+                                       static_cast<unsigned>(day));
+    return (days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + ms;
+  };
+  // Time zone lookups (cctz) are the costliest part of a BSD header, so a
+  // UTC zone does without them and other zones make as few as they can.
+  const bool utc = tc.zone == absl::UTCTimeZone();
   auto to_epoch = [&](int y) -> int64_t {
+    if (utc) return naive_epoch(y);
     absl::Time t = absl::FromCivil(
         absl::CivilSecond(y, month, day, hour, minute, second), tc.zone);
     return absl::ToUnixMillis(t) + ms;
+  };
+  auto gap_to_reference = [&](int64_t t) {
+    return t > tc.reference_ms ? t - tc.reference_ms : tc.reference_ms - t;
   };
   if (year >= 0) {
     *epoch_ms = to_epoch(year);
   } else {
     // The year closest to the reference: this handles a Dec 31 line that
     // arrives on Jan 1, and a Jan 1 line from a clock slightly ahead.
-    absl::Time ref = absl::FromUnixMillis(tc.reference_ms);
-    int ref_year = static_cast<int>(absl::ToCivilYear(ref, tc.zone).year());
-    int64_t best = to_epoch(ref_year);
-    int64_t best_gap = best > tc.reference_ms ? best - tc.reference_ms
-                                              : tc.reference_ms - best;
-    for (int y : {ref_year - 1, ref_year + 1}) {
-      int64_t candidate = to_epoch(y);
-      int64_t gap = candidate > tc.reference_ms ? candidate - tc.reference_ms
-                                                : tc.reference_ms - candidate;
-      if (gap < best_gap) {
-        best = candidate;
-        best_gap = gap;
-      }
+    int ref_year;
+    if (utc) {
+      ref_year = static_cast<int>(
+          CivilYearFromDays(FloorDiv(tc.reference_ms, 86400000)));
+    } else {
+      absl::Time ref = absl::FromUnixMillis(tc.reference_ms);
+      ref_year = static_cast<int>(absl::ToCivilYear(ref, tc.zone).year());
     }
-    *epoch_ms = best;
+    const int years[3] = {ref_year, ref_year - 1, ref_year + 1};
+    // Candidates ranked by their zone-less times: when the closest is
+    // closer than the runner-up by more than any two zone offsets, the
+    // zone cannot change the choice and only the winner is converted.
+    constexpr int64_t kOffsetMarginMs = 3LL * 86400 * 1000;
+    int64_t naive_gaps[3];
+    for (int i = 0; i < 3; ++i) {
+      naive_gaps[i] = gap_to_reference(naive_epoch(years[i]));
+    }
+    int first = 0;
+    for (int i = 1; i < 3; ++i) {
+      if (naive_gaps[i] < naive_gaps[first]) first = i;
+    }
+    int64_t runner_up = INT64_MAX;
+    for (int i = 0; i < 3; ++i) {
+      if (i != first && naive_gaps[i] < runner_up) runner_up = naive_gaps[i];
+    }
+    if (utc || runner_up - naive_gaps[first] > kOffsetMarginMs) {
+      *epoch_ms = to_epoch(years[first]);
+    } else {
+      // Too close to call without the zone: compare exact times, keeping
+      // the reference year on ties.
+      int64_t best = to_epoch(years[0]);
+      int64_t best_gap = gap_to_reference(best);
+      for (int i = 1; i < 3; ++i) {
+        int64_t candidate = to_epoch(years[i]);
+        int64_t gap = gap_to_reference(candidate);
+        if (gap < best_gap) {
+          best = candidate;
+          best_gap = gap;
+        }
+      }
+      *epoch_ms = best;
+    }
   }
   *pos = p;
   return true;
@@ -249,22 +352,12 @@ bool Parse5424(absl::string_view line, size_t p, SyslogMessage* out,
       return error->Set("framing", "RFC 5424: invalid STRUCTURED-DATA", p);
     }
     while (p < line.size() && line[p] == '[') {
-      bool in_quotes = false;
-      ++p;
-      while (p < line.size()) {
-        char c = line[p];
-        if (in_quotes && c == '\\' && p + 1 < line.size()) {
-          p += 2;
-          continue;
-        }
-        if (c == '"') in_quotes = !in_quotes;
-        if (c == ']' && !in_quotes) break;
-        ++p;
+      size_t close = SdElementEnd(line, p);
+      if (close == absl::string_view::npos) {
+        return error->Set("framing", "RFC 5424: unterminated SD-ELEMENT",
+                          line.size());
       }
-      if (p >= line.size()) {
-        return error->Set("framing", "RFC 5424: unterminated SD-ELEMENT", p);
-      }
-      ++p;  // ']'
+      p = close + 1;  // past ']'
     }
     out->structured_data = line.substr(sd_start, p - sd_start);
   }

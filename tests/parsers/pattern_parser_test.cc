@@ -229,6 +229,53 @@ TEST(PatternParserTest, ConfigurationErrorsNameTheField) {
   EXPECT_EQ(issues.find("patterns[0]"), std::string::npos) << issues;
 }
 
+// The loader reports pattern problems with file:line of the offending
+// key, as it does every other topology error.
+TEST(PatternParserTest, LoaderReportsPatternErrorsWithFileAndLine) {
+  const std::string path =
+      absl::StrCat(::testing::TempDir(), "/bad_pattern.yaml");
+  std::ofstream(path) << R"(application_id: t
+topics:
+  - {name: raw, partitions: 1, type: bytes}
+  - {name: out, partitions: 1, type: cgnat.v1.NatEvent}
+stages:
+  - name: in
+    source: {topic: raw}
+  - name: parse
+    inputs: [in]
+    parse:
+      format: pattern
+      patterns:
+        - name: good
+          regex: 'MAP (?P<inside_ip>\S+) (?P<outside_ip>\S+)'
+          action: create
+          mapping: address
+        - name: broken
+          regex: 'MAP (?P<inside_ip>\S+ (?P<outside_ip>\S+)'
+          action: create
+          mapping: address
+        - name: typo
+          regex: 'MAP (?P<insde_ip>\S+) (?P<outside_ip>\S+)'
+          action: create
+          mapping: address
+  - name: sink
+    inputs: [parse]
+    sink: {topic: out}
+)";
+  auto loaded = LoadTopologyFile(path);
+  ASSERT_FALSE(loaded.ok());
+  const std::string error(loaded.status().message());
+  EXPECT_NE(error.find("bad_pattern.yaml:18:18: stages[1].parse.patterns[1]"
+                       ".regex: pattern 'broken': does not compile: "),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("bad_pattern.yaml:22:18: stages[1].parse.patterns[2]"
+                       ".regex: pattern 'typo': capture 'insde_ip' is not a "
+                       "NatEvent field"),
+            std::string::npos)
+      << error;
+}
+
 // The shipped NFWare pattern topology and the built-in parser agree on
 // every line: same events, same accept/reject decision.
 TEST(PatternParserTest, NfwarePatternFileMatchesBuiltinParser) {

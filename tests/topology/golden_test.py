@@ -25,6 +25,11 @@ GOLDEN = {
         "cgnat.port_blocks": "tests/topology/golden/cgnat/port_blocks.jsonl",
         "cgnat.deadletter": "tests/topology/golden/cgnat/deadletter.jsonl",
     },
+    "topology/nfware_pattern.yaml": {
+        "cgnat.events": "tests/topology/golden/nfware_pattern/events.jsonl",
+        "cgnat.deadletter":
+            "tests/topology/golden/nfware_pattern/deadletter.jsonl",
+    },
     "topology/passthrough.yaml": {
         "cgnat.syslog.copy": "tests/topology/golden/passthrough/copy.jsonl",
         "cgnat.deadletter":
@@ -74,6 +79,22 @@ class GoldenTest(unittest.TestCase):
             self.assertIn("PASSED: 0 of %d topics differ" % len(expects),
                           result.stdout)
 
+    def test_nfware_as_patterns_makes_the_builtin_parsers_events(self):
+        """NFWare written as RE2 patterns (topology/nfware_pattern.yaml)
+        and the built-in parser, auto-detected in the default topology,
+        write the same NFWare events: same keys, partitions, values."""
+        def events(path, vendor=None):
+            with open(runfile(path)) as f:
+                records = [json.loads(l) for l in f if l.strip()]
+            return [r for r in records
+                    if vendor is None or r["value"]["vendor"] == vendor]
+        builtin = events(GOLDEN["topology/cgnat.yaml"]["cgnat.events"],
+                         "nfware")
+        pattern = events(
+            GOLDEN["topology/nfware_pattern.yaml"]["cgnat.events"])
+        self.assertGreater(len(builtin), 20)
+        self.assertEqual(pattern, builtin)
+
     def test_a_difference_is_shown_and_fails(self):
         tmp = tempfile.mkdtemp()
         with open(runfile(GOLDEN["topology/cgnat.yaml"]["cgnat.sessions"])) \
@@ -87,7 +108,7 @@ class GoldenTest(unittest.TestCase):
         result = driver_test("topology/cgnat.yaml", {"cgnat.sessions": wrong})
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         out = result.stdout
-        self.assertIn("FAIL  cgnat.sessions: expected 10 records", out)
+        self.assertIn("FAIL  cgnat.sessions: expected 16 records", out)
         self.assertIn("got 11", out)
         self.assertIn("  - " + changed, out)
         self.assertIn("  + " + lines[1], out)

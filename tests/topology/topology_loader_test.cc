@@ -144,8 +144,8 @@ TEST(TopologyLoaderTest, UnknownStageKind) {
   std::string error = ErrorOf(Replace("    parse:\n", "    prase:\n"));
   EXPECT_THAT(error, HasSubstr("t.yaml:25:5: stages[1].prase: unknown stage "
                                "kind 'prase' (did you mean 'parse'?); known "
-                               "kinds: parse, port_block_pairing, repartition, "
-                               "session_pairing, sink, source"));
+                               "kinds: flow_decode, parse, port_block_pairing, "
+                               "repartition, session_pairing, sink, source"));
 }
 
 TEST(TopologyLoaderTest, DanglingInput) {

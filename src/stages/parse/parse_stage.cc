@@ -15,10 +15,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cgnat/v1/nat_event.pb.h"
+#include "cgnat/v1/radius_accounting.pb.h"
 #include "google/protobuf/arena.h"
 #include "netstreams/stages/v1/parse.pb.h"
 #include "src/common/counter.h"
+#include "src/parsers/nfacctd_parser.h"
 #include "src/parsers/pattern_parser.h"
+#include "src/parsers/radius_parser.h"
 #include "src/parsers/syslog_framing.h"
 #include "src/parsers/vendor.h"
 #include "src/processor/stage_registry.h"
@@ -30,6 +33,26 @@ using cgnat::v1::NatEvent;
 using netstreams::stages::v1::ParseConfig;
 
 constexpr absl::string_view kNatEventType = "cgnat.v1.NatEvent";
+constexpr absl::string_view kRadiusType = "cgnat.v1.RadiusAccounting";
+
+// nfacctd with Juniper's nat_event numbering, as a VendorFormat.
+bool ParseNfacctdJunos(const VendorInput& input, NatEvent* event,
+                       BodyTime* body_time, ParseError* error) {
+  return ParseNfacctdJson(input.syslog.message, NatEventNumbering::kJunos,
+                          input.time, event, body_time, error);
+}
+
+bool ParseRadiusNat(const VendorInput& input, NatEvent* event,
+                    BodyTime* body_time, ParseError* error) {
+  return ParseRadiusNatEvent(input.syslog.message, event, body_time, error);
+}
+
+bool DetectNothing(const SyslogMessage&) { return false; }
+
+constexpr VendorFormat kNfacctdJunos = {"nfacctd", DetectNfacctd,
+                                        ParseNfacctdJunos};
+constexpr VendorFormat kRadiusNat = {"radius_nat", DetectNothing,
+                                     ParseRadiusNat};
 
 SyslogFraming ToFraming(ParseConfig::Framing f) {
   switch (f) {
@@ -46,8 +69,14 @@ SyslogFraming ToFraming(ParseConfig::Framing f) {
 
 // The built-in format a Format value names; null for AUTO_DETECT,
 // PATTERN and the RADIUS formats.
-const VendorFormat* BuiltinFor(ParseConfig::Format format) {
-  switch (format) {
+const VendorFormat* BuiltinFor(const ParseConfig& config) {
+  if (config.format() == ParseConfig::NFACCTD &&
+      config.nat_event_numbering() == ParseConfig::JUNOS) {
+    return &kNfacctdJunos;
+  }
+  switch (config.format()) {
+    case ParseConfig::RADIUS_NAT:
+      return &kRadiusNat;
     case ParseConfig::NFWARE:
       return FindFormat("nfware");
     case ParseConfig::A10:
@@ -87,7 +116,8 @@ class ParseProcessor : public Processor {
                  std::unique_ptr<PatternParser> patterns)
       : framing_(ToFraming(config.framing())),
         format_(config.format()),
-        fixed_(BuiltinFor(config.format())),
+        fixed_(BuiltinFor(config)),
+        junos_numbering_(config.nat_event_numbering() == ParseConfig::JUNOS),
         device_(config.device()),
         pattern_vendor_(config.vendor().empty() ? "pattern" : config.vendor()),
         zone_(zone),
@@ -100,10 +130,14 @@ class ParseProcessor : public Processor {
     // feed shows what each vendor contributes.
     if (format_ == ParseConfig::PATTERN) {
       pattern_counter_ = context.GetCounter(pattern_vendor_);
+    } else if (format_ == ParseConfig::RADIUS) {
+      pattern_counter_ = context.GetCounter("radius");
+    } else if (format_ == ParseConfig::RADIUS_NAT) {
+      pattern_counter_ = context.GetCounter("radius_nat");
     } else {
       for (const VendorFormat& f : BuiltinFormats()) {
-        if (fixed_ == nullptr || fixed_ == &f) {
-          counters_[&f - BuiltinFormats().data()] = context.GetCounter(f.name);
+        if (fixed_ == nullptr || FormatIndex(fixed_) == FormatIndex(&f)) {
+          counters_[FormatIndex(&f)] = context.GetCounter(f.name);
         }
       }
     }
@@ -131,9 +165,17 @@ class ParseProcessor : public Processor {
         ParseSyslog(line, framing_, time_context, &syslog, &error);
       }
     }
+    if (format_ == ParseConfig::RADIUS) {
+      ProcessRadius(record, line, syslog);
+      return;
+    }
     const VendorFormat* format = fixed_;
     if (format == nullptr && format_ == ParseConfig::AUTO_DETECT) {
       format = DetectFormat(syslog);
+      if (format != nullptr && junos_numbering_ &&
+          format->name == kNfacctdJunos.name) {
+        format = &kNfacctdJunos;
+      }
       if (format == nullptr) {
         error.Set("unrecognized",
                   "no built-in format recognizes the message", 0);
@@ -166,9 +208,12 @@ class ParseProcessor : public Processor {
     } else if (!device_.empty()) {
       event->set_device(device_);
     }
-    if (format != nullptr) {
+    if (format == &kRadiusNat) {
+      event->set_vendor("nfware");
+      pattern_counter_->Add();
+    } else if (format != nullptr) {
       event->set_vendor(format->name.data(), format->name.size());
-      counters_[format - BuiltinFormats().data()]->Add();
+      counters_[FormatIndex(format)]->Add();
     } else {
       event->set_vendor(pattern_vendor_);
       pattern_counter_->Add();
@@ -186,6 +231,44 @@ class ParseProcessor : public Processor {
   }
 
  private:
+  // RADIUS accounting: a different output message, same rules.
+  void ProcessRadius(const Record& record, absl::string_view line,
+                     const SyslogMessage& syslog) {
+    auto* out_message =
+        google::protobuf::Arena::CreateMessage<cgnat::v1::RadiusAccounting>(
+            context_->arena());
+    BodyTime body_time;
+    ParseError error;
+    if (!ParseRadiusAccounting(syslog.message, out_message, &body_time,
+                               &error)) {
+      error.offset += static_cast<size_t>(syslog.message.data() - line.data());
+      Reject(record, error);
+      return;
+    }
+    int64_t event_ms = body_time.present  ? body_time.ms
+                       : syslog.has_time ? syslog.time_ms
+                                         : record.timestamp_ms;
+    SetTimestamp(event_ms, out_message->mutable_event_time());
+    cgnat::v1::SourceRecord* source = out_message->mutable_source();
+    source->set_topic(record.origin->topic.data(), record.origin->topic.size());
+    source->set_partition(record.origin->partition);
+    source->set_offset(record.origin->offset);
+    pattern_counter_->Add();
+    Record out;
+    out.key = record.key;
+    out.message = out_message;
+    out.timestamp_ms = event_ms;
+    out.origin = record.origin;
+    context_->Forward(out);
+  }
+
+  // The counter slot of a built-in format (Junos-numbered nfacctd counts
+  // as nfacctd).
+  static size_t FormatIndex(const VendorFormat* format) {
+    if (format == &kNfacctdJunos) format = FindFormat("nfacctd");
+    return static_cast<size_t>(format - BuiltinFormats().data());
+  }
+
   void Reject(const Record& record, const ParseError& error) {
     std::string detail =
         absl::StrCat(error.detail, " (at byte ", error.offset, ")");
@@ -197,6 +280,7 @@ class ParseProcessor : public Processor {
   SyslogFraming framing_;
   ParseConfig::Format format_;
   const VendorFormat* fixed_;
+  bool junos_numbering_;
   std::string device_;
   std::string pattern_vendor_;
   absl::TimeZone zone_;
@@ -242,11 +326,6 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
         }
         break;
       }
-      case ParseConfig::RADIUS:
-      case ParseConfig::RADIUS_NAT:
-        context.Error("format", "the radius formats are not available yet");
-        ok = false;
-        break;
       default:
         if (!config.patterns().empty()) {
           context.Error("patterns", "patterns are only read with "
@@ -273,8 +352,16 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
     for (const auto& [device, name] : config.device_timezones()) {
       check_zone(name, absl::StrCat("device_timezones[\"", device, "\"]"));
     }
+    if (config.nat_event_numbering() != ParseConfig::IANA &&
+        config.format() != ParseConfig::NFACCTD &&
+        config.format() != ParseConfig::AUTO_DETECT) {
+      context.Error("nat_event_numbering",
+                    "only applies to format nfacctd or auto_detect");
+      ok = false;
+    }
     if (!ok) return std::nullopt;
-    return std::string(kNatEventType);
+    return std::string(config.format() == ParseConfig::RADIUS ? kRadiusType
+                                                              : kNatEventType);
   }
 
   std::unique_ptr<Processor> CreateTyped(
