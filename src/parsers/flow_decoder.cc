@@ -513,12 +513,12 @@ bool RecordTime(const Extracted& x, int64_t* ms) {
 enum class Kind { kSession, kPort, kAddress, kPortBlock, kInfer };
 
 // False when the value is not a mapping change.
-bool Classify(uint64_t value, NatEventNumbering numbering,
+bool Classify(uint64_t value, FlowNatEventNumbering numbering,
               cgnat::v1::Action* action, Kind* kind) {
   using cgnat::v1::CREATE;
   using cgnat::v1::DELETE;
   using cgnat::v1::UPDATE;
-  if (numbering == NatEventNumbering::kCiscoNsel) {
+  if (numbering == FlowNatEventNumbering::kCiscoNsel) {
     switch (value) {
       case 1:
         *action = CREATE;
@@ -601,12 +601,12 @@ enum class Outcome { kRecord, kNotNat, kNotMapping, kInvalid };
 
 // Turns one extracted record into an event in `sink`, or says why not.
 // Everything is checked before the sink is asked for an event.
-Outcome EmitEvent(const Extracted& x, NatEventNumbering numbering,
+Outcome EmitEvent(const Extracted& x, FlowNatEventNumbering numbering,
                   int64_t export_ms, NatEventSink& sink) {
   Role event_role = kSkip;
   if (x.Has(kNatEvent)) {
     event_role = kNatEvent;
-  } else if (numbering == NatEventNumbering::kCiscoNsel &&
+  } else if (numbering == FlowNatEventNumbering::kCiscoNsel &&
              x.Has(kFirewallEvent)) {
     event_role = kFirewallEvent;
   }

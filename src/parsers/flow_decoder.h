@@ -265,7 +265,7 @@ struct DecodeStats {
 };
 
 // How natEvent (IE 230) values are read.
-enum class NatEventNumbering {
+enum class FlowNatEventNumbering {
   // IANA "NAT Event Type" registry (RFC 8158): 1/2 translation
   // create/delete (historic), 4/5 NAT44 session, 6/7 NAT64 session, 8/9
   // NAT44 BIB, 10/11 NAT64 BIB, 14/15 address binding, 16/17 port block
@@ -281,7 +281,7 @@ enum class NatEventNumbering {
 
 struct FlowDecoderOptions {
   // Default: kRfc8158.
-  NatEventNumbering numbering = NatEventNumbering::kRfc8158;
+  FlowNatEventNumbering numbering = FlowNatEventNumbering::kRfc8158;
   // A forward sequence jump larger than this is taken as an exporter
   // restart rather than loss (in packets for v9, records for IPFIX).
   // Default: 2^22.
@@ -299,7 +299,7 @@ struct FlowDecoderOptions {
 //
 // Field mapping (IANA IPFIX element ids; NetFlow v9 uses the same numbers
 // below 32768):
-//   action, mapping   natEvent 230 (see NatEventNumbering). Events whose
+//   action, mapping   natEvent 230 (see FlowNatEventNumbering). Events whose
 //                     kind is not explicit (historic 1/2, NSEL) are a
 //                     PORT_BLOCK with portRangeStart, else a SESSION with a
 //                     destination address, else PORT with a port, else

@@ -101,7 +101,7 @@ void CheckPersistence(netstreams::TemplateCache& cache) {
 }
 
 struct Lane {
-  explicit Lane(netstreams::NatEventNumbering numbering)
+  explicit Lane(netstreams::FlowNatEventNumbering numbering)
       : decoder([numbering] {
           netstreams::FlowDecoderOptions options;
           options.numbering = numbering;
@@ -120,8 +120,8 @@ struct Lane {
     netstreams::DecodeStats stats;
     netstreams::ParseError error;
     CheckingSink sink;
-    const bool ok = decoder.Decode(packet, exporter, &cache, sink, &stats,
-                                   &error);
+    const bool ok =
+        decoder.Decode(packet, exporter, &cache, sink, &stats, &error);
     Check(sink.events() == stats.events);
     if (!ok) {
       Check(error.reason_class != nullptr && error.detail != nullptr);
@@ -142,12 +142,12 @@ struct Lane {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static Lane* rfc8158 = new Lane(netstreams::NatEventNumbering::kRfc8158);
-  static Lane* nsel = new Lane(netstreams::NatEventNumbering::kCiscoNsel);
+  static Lane* rfc8158 = new Lane(netstreams::FlowNatEventNumbering::kRfc8158);
+  static Lane* nsel = new Lane(netstreams::FlowNatEventNumbering::kCiscoNsel);
   absl::string_view packet(reinterpret_cast<const char*>(data), size);
-  // Two exporters, picked by a byte the decoder does not read for
-  // structure (the low byte of the IPFIX length / v9 count), so the same
-  // templates land in different scopes.
+  // Two exporters, picked by the fourth byte (IPFIX: the low byte of the
+  // message length; NetFlow v9: of the record count, which the decoder
+  // ignores), so that the same templates also land in another scope.
   absl::string_view exporter =
       size > 3 && (data[3] & 0x80) != 0 ? "192.0.2.2" : "192.0.2.1";
   rfc8158->Run(packet, exporter);

@@ -562,7 +562,7 @@ TEST_F(FlowDecoderTest, ZeroAddressYieldsToTheOtherFamily) {
 
 TEST_F(FlowDecoderTest, CiscoNselNumbering) {
   FlowDecoderOptions options;
-  options.numbering = NatEventNumbering::kCiscoNsel;
+  options.numbering = FlowNatEventNumbering::kCiscoNsel;
   FlowDecoder nsel(options);
   Packet p = Packet::V9(0);
   p.Set(0)

@@ -12,8 +12,8 @@
 #include "gtest/gtest.h"
 #include "netstreams/stages/v1/flow_decode.pb.h"
 #include "src/processor/stage_registry.h"
-#include "src/topology/topology_loader.h"
 #include "src/testing/recording_context.h"
+#include "src/topology/topology_loader.h"
 #include "tests/parsers/flow_packet_builder.h"
 
 namespace netstreams {
@@ -62,7 +62,10 @@ const NatEvent& Event(const RecordingContext& context, size_t i) {
 }
 
 std::string TemplatePacket(uint32_t sequence = 0) {
-  return Packet::Ipfix(sequence).Set(2).Template(256, Nat44Fields()).End()
+  return Packet::Ipfix(sequence)
+      .Set(2)
+      .Template(256, Nat44Fields())
+      .End()
       .Build();
 }
 
@@ -313,8 +316,7 @@ TEST(FlowDecodeStageTest, WithdrawnTemplatesLeaveTheStore) {
   auto stage = Create(&context);
   Send(*stage, context, TemplatePacket(0));
   EXPECT_EQ(StoreEntries(context, "flows"), 2u);  // template + sequence
-  Send(*stage, context,
-       Packet::Ipfix(0).Set(2).U16(256).U16(0).End().Build());
+  Send(*stage, context, Packet::Ipfix(0).Set(2).U16(256).U16(0).End().Build());
   EXPECT_EQ(context.count("templates_withdrawn"), 1u);
   EXPECT_EQ(StoreEntries(context, "flows"), 1u);
   EXPECT_EQ(context.gauge("templates"), 0);

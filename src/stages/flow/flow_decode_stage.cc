@@ -129,9 +129,8 @@ class FlowDecodeProcessor : public Processor {
     absl::string_view exporter = record.key.empty() ? device_ : record.key;
     const uint16_t version =
         record.bytes.size() >= 2
-            ? static_cast<uint16_t>(
-                  static_cast<uint8_t>(record.bytes[0]) << 8 |
-                  static_cast<uint8_t>(record.bytes[1]))
+            ? static_cast<uint16_t>(static_cast<uint8_t>(record.bytes[0]) << 8 |
+                                    static_cast<uint8_t>(record.bytes[1]))
             : 0;
     sink_.Reset(context_->arena(), exporter,
                 version == kIpfix ? "ipfix" : "netflow_v9", record.origin);
@@ -163,8 +162,8 @@ class FlowDecodeProcessor : public Processor {
   static FlowDecoderOptions Options(const FlowDecodeConfig& config) {
     FlowDecoderOptions options;
     options.numbering = config.numbering() == FlowDecodeConfig::CISCO_NSEL
-                            ? NatEventNumbering::kCiscoNsel
-                            : NatEventNumbering::kRfc8158;
+                            ? FlowNatEventNumbering::kCiscoNsel
+                            : FlowNatEventNumbering::kRfc8158;
     return options;
   }
 
@@ -290,10 +289,9 @@ class FlowDecodeStageFactory : public TypedStageFactory<FlowDecodeConfig> {
       ok = false;
     }
     if (config.device().size() > kMaxExporterIdLength) {
-      context.Error("device",
-                    absl::StrCat("device is the exporter identity of "
-                                 "keyless packets: at most ",
-                                 kMaxExporterIdLength, " bytes"));
+      context.Error("device", absl::StrCat("device is the exporter identity of "
+                                           "keyless packets: at most ",
+                                           kMaxExporterIdLength, " bytes"));
       ok = false;
     }
     if (!ok) return std::nullopt;
