@@ -460,17 +460,16 @@ bool PatternParser::Parse(const VendorInput& input, NatEvent* event,
     return error->Set("invalid_value",
                       "pattern: inside_ip and outside_ip are required", 0);
   }
+  // Whatever the mapping, a captured range must be one.
+  if (event->port_block_end() < event->port_block_start()) {
+    return error->Set("invalid_value",
+                      "pattern: port block ends before it starts", 0);
+  }
   switch (event->mapping()) {
     case cgnat::v1::SESSION:
       if (event->destination_ip().empty()) {
         return error->Set("invalid_value",
                           "pattern: a session needs destination_ip", 0);
-      }
-      break;
-    case cgnat::v1::PORT_BLOCK:
-      if (event->port_block_end() < event->port_block_start()) {
-        return error->Set("invalid_value",
-                          "pattern: port block ends before it starts", 0);
       }
       break;
     case cgnat::v1::MAPPING_UNSPECIFIED:
