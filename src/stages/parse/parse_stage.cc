@@ -98,6 +98,18 @@ const VendorFormat* BuiltinFor(const ParseConfig& config) {
   }
 }
 
+// Where the message body starts in the line. An empty body (an RFC 5424
+// line whose content is all structured data) may be a view that points
+// nowhere; its offset is the end of the line.
+size_t MessageOffset(absl::string_view line, absl::string_view message) {
+  const auto start = reinterpret_cast<uintptr_t>(line.data());
+  const auto at = reinterpret_cast<uintptr_t>(message.data());
+  if (message.empty() || at < start || at > start + line.size()) {
+    return line.size();
+  }
+  return static_cast<size_t>(at - start);
+}
+
 void SetTimestamp(int64_t epoch_ms, google::protobuf::Timestamp* ts) {
   int64_t seconds = epoch_ms / 1000;
   int64_t ms = epoch_ms % 1000;
@@ -179,8 +191,7 @@ class ParseProcessor : public Processor {
       if (format == nullptr) {
         error.Set("unrecognized",
                   "no built-in format recognizes the message", 0);
-        error.offset =
-            static_cast<size_t>(syslog.message.data() - line.data());
+        error.offset = MessageOffset(line, syslog.message);
         Reject(record, error);
         return;
       }
@@ -193,7 +204,7 @@ class ParseProcessor : public Processor {
                   ? format->parse(input, event, &body_time, &error)
                   : patterns_->Parse(input, event, &body_time, &error);
     if (!ok) {
-      error.offset += static_cast<size_t>(syslog.message.data() - line.data());
+      error.offset += MessageOffset(line, syslog.message);
       Reject(record, error);
       return;
     }
@@ -241,7 +252,7 @@ class ParseProcessor : public Processor {
     ParseError error;
     if (!ParseRadiusAccounting(syslog.message, out_message, &body_time,
                                &error)) {
-      error.offset += static_cast<size_t>(syslog.message.data() - line.data());
+      error.offset += MessageOffset(line, syslog.message);
       Reject(record, error);
       return;
     }
