@@ -290,8 +290,8 @@ TimeStatus ParseCefTime(absl::string_view t, const SyslogTimeContext& tc,
     return TimeStatus::kUnknownZone;
   }
   auto to_ms = [&](int y) {
-    return absl::ToUnixMillis(absl::FromCivil(
-               absl::CivilSecond(y, month, day, hour, minute, second), zone)) +
+    return CivilToUnixSeconds(y, month, day, hour, minute, second, zone) *
+               1000 +
            frac_ms - int64_t{offset_minutes} * 60000;
   };
   if (year >= 0) {
@@ -299,8 +299,7 @@ TimeStatus ParseCefTime(absl::string_view t, const SyslogTimeContext& tc,
     return TimeStatus::kOk;
   }
   // No year: the one that puts the time closest to the record's arrival.
-  int ref_year = static_cast<int>(
-      absl::ToCivilYear(absl::FromUnixMillis(tc.reference_ms), zone).year());
+  int ref_year = static_cast<int>(CivilYearAt(tc.reference_ms, zone));
   int64_t best = to_ms(ref_year);
   for (int y : {ref_year - 1, ref_year + 1}) {
     int64_t candidate = to_ms(y);
@@ -343,6 +342,9 @@ class CefExtension {
     size_t end = n;
     size_t i = v;
     while (i < n) {
+      // Only spaces and escapes need a look; skip to the next one.
+      i = FindFirstOf<' ', '\\'>(text_, i);
+      if (i >= n) break;
       char c = text_[i];
       if (c == '\\' && i + 1 < n) {
         i += 2;
@@ -379,12 +381,10 @@ class CefExtension {
 
 // Position of the next '|' that is not escaped, or npos.
 size_t NextPipe(absl::string_view s, size_t from) {
-  for (size_t i = from; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '|') {
-      return i;
-    }
+  for (size_t i = FindFirstOf<'|', '\\'>(s, from); i < s.size();
+       i = FindFirstOf<'|', '\\'>(s, i + 2)) {
+    if (s[i] == '|') return i;
+    // A backslash: the next character is escaped.
   }
   return absl::string_view::npos;
 }

@@ -234,9 +234,9 @@ bool ParsePrefixTime(absl::string_view prefix, const SyslogTimeContext& tc,
       return false;  // a zone name we cannot resolve without a database
     }
   }
-  *ms = absl::ToUnixMillis(absl::FromCivil(
-            absl::CivilSecond(year, month, day, hour, minute, second), zone)) +
-        frac_ms;
+  *ms =
+      CivilToUnixSeconds(year, month, day, hour, minute, second, zone) * 1000 +
+      frac_ms;
   return true;
 }
 

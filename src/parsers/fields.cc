@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 
 namespace netstreams {
 
@@ -24,13 +24,21 @@ bool ParseProtocol(absl::string_view text, uint32_t* number) {
     uint32_t number;
   };
   static constexpr Name kNames[] = {
-      {"tcp", 6},   {"udp", 17},     {"icmp", 1},   {"icmpv6", 58},
-      {"gre", 47},  {"esp", 50},     {"ah", 51},    {"sctp", 132},
+      {"tcp", 6},   {"udp", 17},       {"icmp", 1},      {"icmpv6", 58},
+      {"gre", 47},  {"esp", 50},       {"ah", 51},       {"sctp", 132},
       {"igmp", 2},  {"ipv6-icmp", 58}, {"udplite", 136}, {"dccp", 33},
       {"pptp", 47}, {"ipip", 4},
   };
+  // Lower-cased once into a small buffer, then plain comparisons (that
+  // the compiler inlines) rather than a case-folding call per name.
+  char buf[9];
+  if (text.size() > sizeof(buf)) return false;  // longer than any name
+  for (size_t i = 0; i < text.size(); ++i) {
+    buf[i] = absl::ascii_tolower(static_cast<unsigned char>(text[i]));
+  }
+  const absl::string_view lower(buf, text.size());
   for (const Name& n : kNames) {
-    if (absl::EqualsIgnoreCase(text, n.name)) {
+    if (lower == n.name) {
       *number = n.number;
       return true;
     }
@@ -38,39 +46,72 @@ bool ParseProtocol(absl::string_view text, uint32_t* number) {
   return false;
 }
 
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date, month 1..12; any
+// day (0, 31 in February...) counts on from the first of the month, which
+// is how absl normalizes it.
+int64_t DaysFromCivil(int64_t y, unsigned m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool IsUtc(const absl::TimeZone& zone) { return zone == absl::UTCTimeZone(); }
+
+}  // namespace
+
+int64_t CivilToUnixSeconds(int64_t year, int month, int day, int hour,
+                           int minute, int second, const absl::TimeZone& zone) {
+  if (IsUtc(zone) && month >= 1 && month <= 12 && day >= 0 && hour >= 0 &&
+      minute >= 0 && second >= 0) {
+    return DaysFromCivil(year, static_cast<unsigned>(month), day) * 86400 +
+           int64_t{hour} * 3600 + int64_t{minute} * 60 + second;
+  }
+  return absl::ToUnixSeconds(absl::FromCivil(
+      absl::CivilSecond(year, month, day, hour, minute, second), zone));
+}
+
+int64_t CivilYearAt(int64_t unix_ms, const absl::TimeZone& zone) {
+  if (!IsUtc(zone)) {
+    return absl::ToCivilYear(absl::FromUnixMillis(unix_ms), zone).year();
+  }
+  // Floor division to days, then the year of that day (the inverse of
+  // DaysFromCivil, reduced to the year).
+  int64_t days = unix_ms / 86400000;
+  if (unix_ms % 86400000 < 0) --days;
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+}
+
 size_t FindClosingQuote(absl::string_view text, size_t from) {
   size_t p = from;
-  while (p < text.size()) {
-    const void* hit = std::memchr(text.data() + p, '"', text.size() - p);
-    if (hit == nullptr) return absl::string_view::npos;
-    const size_t quote = static_cast<size_t>(static_cast<const char*>(hit) -
-                                             text.data());
-    // Read left to right, backslashes pair up (an escaped backslash) and
-    // a lone one escapes the quote: the quote is escaped exactly when an
-    // odd run of backslashes precedes it. The run cannot reach before `p`:
-    // text[p - 1] is the opening quote or an escaped quote.
-    size_t run_start = quote;
-    while (run_start > p && text[run_start - 1] == '\\') --run_start;
-    if ((quote - run_start) % 2 == 0) return quote;
-    p = quote + 1;
+  while (true) {
+    p = FindFirstOf<'"', '\\'>(text, p);
+    if (p >= text.size()) return absl::string_view::npos;
+    if (text[p] == '"') return p;
+    p += 2;  // a backslash and the character it escapes
   }
-  return absl::string_view::npos;
 }
 
 size_t FindSdElementEnd(absl::string_view text, size_t open) {
   size_t p = open + 1;
-  while (p < text.size()) {
-    const char c = text[p];
-    if (c == ']') return p;
-    if (c == '"') {
-      const size_t close = FindClosingQuote(text, p + 1);
-      if (close == absl::string_view::npos) return close;
-      p = close + 1;
-    } else {
-      ++p;
-    }
+  while (true) {
+    p = FindFirstOf<']', '"'>(text, p);
+    if (p >= text.size()) return absl::string_view::npos;
+    if (text[p] == ']') return p;
+    const size_t close = FindClosingQuote(text, p + 1);
+    if (close == absl::string_view::npos) return close;
+    p = close + 1;
   }
-  return absl::string_view::npos;
 }
 
 bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
@@ -81,10 +122,7 @@ bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
   }
   if (pos_ >= text_.size()) return false;
   size_t start = pos_;
-  while (pos_ < text_.size() && text_[pos_] != '=' && text_[pos_] != ' ' &&
-         text_[pos_] != ',') {
-    ++pos_;
-  }
+  pos_ = FindFirstOf<'=', ' ', ','>(text_, pos_);
   if (pos_ >= text_.size() || text_[pos_] != '=' || pos_ == start) {
     malformed_ = true;
     return false;
@@ -103,9 +141,7 @@ bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
     pos_ = close + 1;  // past the closing quote
   } else {
     size_t vstart = pos_;
-    while (pos_ < text_.size() && text_[pos_] != ' ' && text_[pos_] != ',') {
-      ++pos_;
-    }
+    pos_ = FindFirstOf<' ', ','>(text_, pos_);
     *value = text_.substr(vstart, pos_ - vstart);
   }
   last_ = start;

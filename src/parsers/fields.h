@@ -1,13 +1,16 @@
 // Small field readers shared by the vendor parsers: protocol names,
-// key="value" lists, epoch times, and copying addresses into events.
+// key="value" lists, epoch and civil times, and copying addresses into
+// events.
 // Views only; nothing here allocates.
 #ifndef NETSTREAMS_SRC_PARSERS_FIELDS_H_
 #define NETSTREAMS_SRC_PARSERS_FIELDS_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "src/common/ip_address.h"
 
 namespace netstreams {
@@ -30,10 +33,27 @@ inline bool SetIpText(absl::string_view text, std::string* field) {
   return true;
 }
 
+// Seconds since the epoch of a civil time in `zone`, as
+// absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(...), zone)) (out
+// of range days, hours, minutes and seconds normalize forward). A UTC
+// zone is computed arithmetically: the zone lookup is the costliest step
+// of reading a timestamp, and most devices log in UTC.
+int64_t CivilToUnixSeconds(int64_t year, int month, int day, int hour,
+                           int minute, int second, const absl::TimeZone& zone);
+
+// The civil year of an instant in `zone` (same UTC shortcut).
+int64_t CivilYearAt(int64_t unix_ms, const absl::TimeZone& zone);
+
+// Index of the first byte at or after `from` that is one of the given
+// characters, or text.size() when there is none. Tests eight bytes per
+// step (word-at-a-time compare, no library call), which is what makes
+// scanning long key="value" lists cheap: the stops are a few per value.
+template <char... kChars>
+size_t FindFirstOf(absl::string_view text, size_t from);
+
 // Index of the '"' closing a double-quoted string whose content starts at
 // text[from] (a backslash escapes the character after it), or npos when
-// the string is unterminated. Jumps from quote to quote with memchr
-// rather than testing every byte: values are most of a key="value" list.
+// the string is unterminated.
 size_t FindClosingQuote(absl::string_view text, size_t from);
 
 // Index of the ']' closing the RFC 5424 SD-ELEMENT opened at text[open]
@@ -67,6 +87,42 @@ bool ParseUint64(absl::string_view text, uint64_t* out);
 bool ParseHex64(absl::string_view text, uint64_t* out);
 // Epoch seconds with an optional fraction ("1677577561.000000") to ms.
 bool ParseEpochSecondsFraction(absl::string_view text, int64_t* epoch_ms);
+
+// Implementation details below.
+
+namespace fields_internal {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+
+// The high bit of every byte of `word` equal to `c`. Bytes above a match
+// may be flagged too (a borrow), so only the lowest flag is exact, which
+// is all a left-to-right search needs.
+inline uint64_t BytesEqual(uint64_t word, char c) {
+  const uint64_t x = word ^ (kOnes * static_cast<unsigned char>(c));
+  return (x - kOnes) & ~x & (kOnes * 0x80);
+}
+
+}  // namespace fields_internal
+
+template <char... kChars>
+size_t FindFirstOf(absl::string_view text, size_t from) {
+  const size_t n = text.size();
+  if (from >= n) return n;
+  const char* data = text.data();
+  size_t p = from;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (p + 8 <= n) {
+    uint64_t word;
+    std::memcpy(&word, data + p, sizeof(word));
+    const uint64_t hits = (fields_internal::BytesEqual(word, kChars) | ...);
+    // Little-endian: the lowest set bit is in the first matching byte.
+    if (hits != 0) return p + static_cast<size_t>(__builtin_ctzll(hits)) / 8;
+    p += 8;
+  }
+#endif
+  while (p < n && ((data[p] != kChars) && ...)) ++p;
+  return p;
+}
 
 }  // namespace netstreams
 

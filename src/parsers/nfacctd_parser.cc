@@ -181,39 +181,75 @@ void Take(const JsonValue& v, JsonValue* slot, bool* has) {
   if (*has) *slot = v;
 }
 
-// Routes one member to its slot; unknown names are ignored.
+// Routes one member to its slot; unknown names are ignored. Dispatched on
+// the name's length first: a pmacct record has ~20 members and a chain of
+// 21 comparisons per member was a tenth of the parse.
 void Assign(absl::string_view key, const JsonValue& v, Record* r) {
-  if (key == "nat_event") {
-    Take(v, &r->nat_event, &r->has_nat_event);
-  } else if (key == "ip_src") {
-    Take(v, &r->ip_src, &r->has_ip_src);
-  } else if (key == "port_src") {
-    Take(v, &r->port_src, &r->has_port_src);
-  } else if (key == "post_nat_ip_src") {
-    Take(v, &r->post_nat_ip_src, &r->has_post_nat_ip_src);
-  } else if (key == "post_nat_port_src") {
-    Take(v, &r->post_nat_port_src, &r->has_post_nat_port_src);
-  } else if (key == "ip_dst") {
-    Take(v, &r->ip_dst, &r->has_ip_dst);
-  } else if (key == "port_dst") {
-    Take(v, &r->port_dst, &r->has_port_dst);
-  } else if (key == "ip_proto") {
-    Take(v, &r->ip_proto, &r->has_ip_proto);
-  } else if (key == "peer_ip_src") {
-    Take(v, &r->peer_ip_src, &r->has_peer_ip_src);
-  } else if (key == "timestamp_start") {
-    Take(v, &r->timestamp_start, &r->has_timestamp_start);
-  } else if (key == "timestamp_end") {
-    Take(v, &r->timestamp_end, &r->has_timestamp_end);
-  } else if (key == "timestamp_export") {
-    Take(v, &r->timestamp_export, &r->has_timestamp_export);
-  } else if (key == "ingress_vrfid" || key == "ingressVRFID" ||
-             key == "vrf_id_ingress" || key == "vrf_id" || key == "vrf_name") {
-    Take(v, &r->vrf, &r->has_vrf);
-  } else if (key == "port_range_start" || key == "port_block_start") {
-    Take(v, &r->port_range_start, &r->has_port_range_start);
-  } else if (key == "port_range_end" || key == "port_block_end") {
-    Take(v, &r->port_range_end, &r->has_port_range_end);
+  switch (key.size()) {
+    case 6:
+      if (key == "ip_src") {
+        Take(v, &r->ip_src, &r->has_ip_src);
+      } else if (key == "ip_dst") {
+        Take(v, &r->ip_dst, &r->has_ip_dst);
+      } else if (key == "vrf_id") {
+        Take(v, &r->vrf, &r->has_vrf);
+      }
+      break;
+    case 8:
+      if (key == "port_src") {
+        Take(v, &r->port_src, &r->has_port_src);
+      } else if (key == "port_dst") {
+        Take(v, &r->port_dst, &r->has_port_dst);
+      } else if (key == "ip_proto") {
+        Take(v, &r->ip_proto, &r->has_ip_proto);
+      } else if (key == "vrf_name") {
+        Take(v, &r->vrf, &r->has_vrf);
+      }
+      break;
+    case 9:
+      if (key == "nat_event") Take(v, &r->nat_event, &r->has_nat_event);
+      break;
+    case 11:
+      if (key == "peer_ip_src") Take(v, &r->peer_ip_src, &r->has_peer_ip_src);
+      break;
+    case 12:
+      if (key == "ingressVRFID") Take(v, &r->vrf, &r->has_vrf);
+      break;
+    case 13:
+      if (key == "timestamp_end") {
+        Take(v, &r->timestamp_end, &r->has_timestamp_end);
+      } else if (key == "ingress_vrfid") {
+        Take(v, &r->vrf, &r->has_vrf);
+      }
+      break;
+    case 14:
+      if (key == "vrf_id_ingress") {
+        Take(v, &r->vrf, &r->has_vrf);
+      } else if (key == "port_range_end" || key == "port_block_end") {
+        Take(v, &r->port_range_end, &r->has_port_range_end);
+      }
+      break;
+    case 15:
+      if (key == "post_nat_ip_src") {
+        Take(v, &r->post_nat_ip_src, &r->has_post_nat_ip_src);
+      } else if (key == "timestamp_start") {
+        Take(v, &r->timestamp_start, &r->has_timestamp_start);
+      }
+      break;
+    case 16:
+      if (key == "timestamp_export") {
+        Take(v, &r->timestamp_export, &r->has_timestamp_export);
+      } else if (key == "port_range_start" || key == "port_block_start") {
+        Take(v, &r->port_range_start, &r->has_port_range_start);
+      }
+      break;
+    case 17:
+      if (key == "post_nat_port_src") {
+        Take(v, &r->post_nat_port_src, &r->has_post_nat_port_src);
+      }
+      break;
+    default:
+      break;
   }
 }
 

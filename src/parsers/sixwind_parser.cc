@@ -125,7 +125,9 @@ bool ParseCtime(absl::string_view text, absl::TimeZone zone, int64_t* ms) {
   if (civil.month() != mon || civil.day() != static_cast<int>(d)) {
     return false;  // "Feb 30" would be normalized into March
   }
-  *ms = absl::ToUnixMillis(absl::FromCivil(civil, zone));
+  *ms = CivilToUnixSeconds(civil.year(), civil.month(), civil.day(),
+                           civil.hour(), civil.minute(), civil.second(), zone) *
+        1000;
   return true;
 }
 

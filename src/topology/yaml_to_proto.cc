@@ -100,8 +100,10 @@ bool YamlToProto::MapMessage(const YAML::Node& node, const std::string& path,
   std::set<std::string> seen;
   std::set<int> oneofs_set;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key_node = it->first;
-    const YAML::Node& value = it->second;
+    // Copies (reference-counted handles): `it->` returns a temporary
+    // proxy, so references into it would dangle.
+    const YAML::Node key_node = it->first;
+    const YAML::Node value = it->second;
     if (!key_node.IsScalar()) {
       Error(key_node, path, "keys must be plain text");
       continue;

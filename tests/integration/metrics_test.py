@@ -80,9 +80,9 @@ class MetricsTest(unittest.TestCase):
         while time.time() < deadline:
             _, _, samples = self.scrape()
             if (self.value(samples, "netstreams_records_in_total",
-                           stage="sessions_out") == 11 and
+                           stage="sessions_out") == 17 and
                     self.value(samples, "netstreams_records_in_total",
-                               stage="events") == 29):
+                               stage="events") == 43):
                 return
             time.sleep(0.5)
         self.fail("the sample was not processed in time")
@@ -106,25 +106,33 @@ class MetricsTest(unittest.TestCase):
         time.sleep(2.5)
         text, families, samples = self.scrape()
         v = lambda *a, **k: self.value(samples, *a, **k)
-        self.assertEqual(v("netstreams_records_in_total", stage="parse"), 32)
-        self.assertEqual(v("netstreams_records_out_total", stage="parse"), 29)
+        self.assertEqual(v("netstreams_records_in_total", stage="parse"), 46)
+        self.assertEqual(v("netstreams_records_out_total", stage="parse"), 43)
         self.assertEqual(v("netstreams_records_out_total", stage="events"),
-                         29)
+                         43)
         self.assertEqual(v("netstreams_dead_letters_total", stage="parse",
-                           reason_class="invalid_value"), 2)
+                           reason_class="invalid_value"), 1)
         self.assertEqual(v("netstreams_dead_letters_total", stage="parse",
-                           reason_class="unrecognized"), 1)
+                           reason_class="unrecognized"), 2)
+        # What each detected vendor contributed to the mixed sample.
+        for vendor, lines in {"nfware": 29, "a10": 3, "juniper": 2,
+                              "cisco_asa": 2, "f5": 2, "sixwind": 2,
+                              "mikrotik": 1, "nfacctd": 2}.items():
+            self.assertEqual(v("netstreams_stage_events_total", stage="parse",
+                               event=vendor), lines, vendor)
         self.assertEqual(v("netstreams_stage_events_total", stage="sessions",
-                           event="closed"), 11)
+                           event="closed"), 17)
         self.assertEqual(v("netstreams_stage_events_total",
                            stage="port_blocks", event="closed"), 1)
-        # 16 session creates, 11 pairs: 5 open; no delete left waiting.
+        # Sessions: 5 NFWare creates without a delete and MikroTik's
+        # connection-state:new line stay open; every other vendor's pair
+        # closed. No delete left waiting. Port blocks: A10's batch.
         self.assertEqual(v("netstreams_pairing_open_mappings",
-                           stage="sessions"), 5)
+                           stage="sessions"), 6)
         self.assertEqual(v("netstreams_pairing_held_deletes",
                            stage="sessions"), 0)
         self.assertEqual(v("netstreams_pairing_open_mappings",
-                           stage="port_blocks"), 0)
+                           stage="port_blocks"), 1)
         self.assertEqual(v("netstreams_tasks_assigned"), 8)
         self.assertEqual(v("netstreams_partitions_assigned"), 8)
         self.assertEqual(v("netstreams_tasks_restoring"), 0)

@@ -3,6 +3,7 @@
 #ifndef NETSTREAMS_TESTS_PARSERS_VENDOR_TEST_UTIL_H_
 #define NETSTREAMS_TESTS_PARSERS_VENDOR_TEST_UTIL_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/time/time.h"
@@ -22,6 +23,9 @@ inline std::string Ip(const std::string& text) {
 }
 
 struct LineResult {
+  // The line the views below point into, on the heap so that moving the
+  // result keeps them valid (callers may pass a temporary).
+  std::shared_ptr<const std::string> line;
   bool framed = false;
   bool detected = false;
   bool parsed = false;
@@ -39,9 +43,10 @@ inline LineResult RunLine(const std::string& line, DetectFn detect,
                           absl::TimeZone zone = absl::UTCTimeZone(),
                           int64_t reference_ms = kReferenceMs) {
   LineResult r;
+  r.line = std::make_shared<const std::string>(line);
   SyslogTimeContext time{zone, reference_ms};
   r.framed =
-      ParseSyslog(line, SyslogFraming::kAuto, time, &r.syslog, &r.error);
+      ParseSyslog(*r.line, SyslogFraming::kAuto, time, &r.syslog, &r.error);
   if (!r.framed) return r;
   r.detected = detect(r.syslog);
   VendorInput input{r.syslog, time};

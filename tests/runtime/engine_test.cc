@@ -287,7 +287,8 @@ stages:
   origin.partition = 0;
   origin.offset = 12345;
   origin.key = "device-9";
-  origin.value = std::string("bad\0line", 8);
+  const std::string value("bad\0line", 8);  // outlives the produce call
+  origin.value = value;
   origin.timestamp_ms = 1700000000123;
   Record record;
   record.origin = &origin;
