@@ -5,9 +5,12 @@
 //           format of a line (a few byte comparisons, no parsing);
 //   parse   the full grammar: fills the NatEvent or says why not.
 // Parsers never allocate beyond the NatEvent's own fields (which live on
-// the batch arena), never half-fill an event they reject, and report
-// "unrecognized" (not this format) apart from "invalid_value" (this
-// format, but a value out of range).
+// the batch arena) and report "unrecognized" (not this format) apart from
+// "invalid_value" (this format, but a value out of range). A line is
+// accepted whole or not at all: on failure the event may hold fields
+// written before the problem was found, and the caller discards it (the
+// parse stage never forwards a rejected event, so nothing half-filled
+// reaches a topic).
 #ifndef NETSTREAMS_SRC_PARSERS_VENDOR_H_
 #define NETSTREAMS_SRC_PARSERS_VENDOR_H_
 

@@ -8,30 +8,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cgnat/v1/nat_event.pb.h"
 #include "src/parsers/syslog_framing.h"
 #include "src/parsers/vendor.h"
-
-namespace {
-
-void CheckEvent(const cgnat::v1::NatEvent& e) {
-  auto ip_ok = [](const std::string& ip) {
-    return ip.empty() || ip.size() == 4 || ip.size() == 16;
-  };
-  if (!ip_ok(e.inside_ip()) || !ip_ok(e.outside_ip()) ||
-      !ip_ok(e.destination_ip()) || e.inside_port() > 65535 ||
-      e.outside_port() > 65535 || e.destination_port() > 65535 ||
-      e.port_block_start() > 65535 || e.port_block_end() > 65535 ||
-      e.protocol() > 255 || e.action() == cgnat::v1::ACTION_UNSPECIFIED) {
-    std::abort();
-  }
-}
-
-}  // namespace
+#include "tests/fuzz/event_invariants.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace netstreams;
@@ -39,8 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const absl::TimeZone kZone = absl::FixedTimeZone(3600);
   SyslogTimeContext time{kZone, 1795176000000};
   for (SyslogFraming framing :
-       {SyslogFraming::kAuto, SyslogFraming::kRfc3164,
-        SyslogFraming::kRfc5424, SyslogFraming::kNone}) {
+       {SyslogFraming::kAuto, SyslogFraming::kRfc3164, SyslogFraming::kRfc5424,
+        SyslogFraming::kNone}) {
     SyslogMessage syslog;
     ParseError error;
     if (!ParseSyslog(line, framing, time, &syslog, &error)) continue;
@@ -50,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       cgnat::v1::NatEvent event;
       BodyTime body_time;
       VendorInput input{syslog, time};
-      if (format.parse(input, &event, &body_time, &error)) CheckEvent(event);
+      if (format.parse(input, &event, &body_time, &error))
+        fuzz::CheckEventInvariants(event);
     }
   }
   return 0;

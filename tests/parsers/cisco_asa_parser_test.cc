@@ -1,9 +1,8 @@
 // Cisco ASA / FTD xlate messages through syslog framing, detection and
 // parsing, as the parse stage runs them.
-#include <fstream>
 #include <string>
+#include <vector>
 
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/parsers/vendor_test_util.h"
@@ -12,9 +11,14 @@ namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
+using testing_util::ExpectOtherVendorsRefused;
+using testing_util::ExpectRejected;
 using testing_util::Ip;
 using testing_util::LineResult;
+using testing_util::MustParseLine;
+using testing_util::ReadDataLines;
 using testing_util::RunLine;
+using testing_util::UnixMillis;
 
 LineResult RunAsa(const std::string& line,
                   absl::TimeZone zone = absl::UTCTimeZone()) {
@@ -23,18 +27,7 @@ LineResult RunAsa(const std::string& line,
 
 NatEvent MustParse(const std::string& line,
                    absl::TimeZone zone = absl::UTCTimeZone()) {
-  LineResult r = RunAsa(line, zone);
-  EXPECT_TRUE(r.framed) << line;
-  EXPECT_TRUE(r.detected) << line;
-  EXPECT_TRUE(r.parsed) << line << ": " << r.error.reason_class << " "
-                        << r.error.detail << " at " << r.error.offset;
-  return r.event;
-}
-
-int64_t Ms(int y, int mo, int d, int h, int mi, int s,
-           absl::TimeZone zone = absl::UTCTimeZone()) {
-  return absl::ToUnixMillis(
-      absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), zone));
+  return MustParseLine(line, DetectCiscoAsa, ParseCiscoAsa, zone).event;
 }
 
 // The Cisco lines of /work/shared/data/cgnat_vendor_samples.txt.
@@ -45,118 +38,6 @@ const char* const kSampleLines[] = {
     "interco_asa:2.2.2.2/55924 to dmz:1.1.1.1/55924 duration 0:00:15",
     "Built dynamic TCP translation from inside:172.31.98.44/1772 to "
     "outside:100.66.98.44/8256",
-};
-
-// Every other vendor's line of the samples file.
-const char* const kOtherVendorLines[] = {
-    "A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475 DST "
-    "185.165.123.206:443 DIR OUT",
-    "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1",
-    "A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475",
-    "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1:1024-1535",
-    "2025-05-02T11:34:56.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
-    "CEF:0|A10|CFW|6.0.0-P1|CGN 106|Nat Port Batch Pool Allocated|5|"
-    "proto=UDP src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 "
-    "sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port",
-    "2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
-    "CEF:0|A10|CFW|6.0.0-P1|CGN 100|Nat Port Allocated|5|proto=ICMP "
-    "src=100.65.161.0 spt=48856 sourceTranslatedAddress=99.99.99.13 "
-    "sourceTranslatedPort=48856 dst=8.8.8.8 dpt=0",
-    "2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
-    "CEF:0|A10|CFW|6.0.0-P1|CGN 101|Nat Port Freed|5|proto=ICMP "
-    "src=100.65.150.5 spt=37892 sourceTranslatedAddress=99.99.99.8 "
-    "sourceTranslatedPort=37892",
-    "2025-05-02T11:35:00.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
-    "CEF:0|A10|CFW|6.0.0-P1|CGN 107|Nat Port Batch Pool Freed|5|proto=UDP "
-    "src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 "
-    "sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port",
-    "0|A10|ADC|6.0.7|CGN 102|Nat Session Created|5|proto=UDP "
-    "src=10.44.55.100 spt=38951 dst=142.250.179.238 dpt=443 "
-    "sourceTranslatedAddress=99.99.99.13 sourceTranslatedPort=38951 "
-    "destinationTranslatedAddress=142.250.179.238 "
-    "destinationTranslatedPort=443",
-    "RT_FLOW - RT_FLOW_SESSION_CREATE [source-address=\"10.0.10.10\" "
-    "source-port=\"46776\" destination-address=\"1.2.84.162\" "
-    "destination-port=\"80\" connection-tag=\"0\" service-name=\"junos-http\" "
-    "nat-source-address=\"1.2.84.172\" nat-source-port=\"53328\" "
-    "nat-destination-address=\"1.2.84.162\" nat-destination-port=\"80\" "
-    "nat-connection-tag=\"0\" src-nat-rule-type=\"source rule\" "
-    "src-nat-rule-name=\"untrust\" dst-nat-rule-type=\"N/A\" "
-    "dst-nat-rule-name=\"N/A\" protocol-id=\"6\" policy-name=\"permit\" "
-    "source-zone-name=\"trust\" destination-zone-name=\"untrust\" "
-    "session-id=\"92317\" username=\"N/A\" roles=\"N/A\" "
-    "packet-incoming-interface=\"ge-0/0/0.0\" application=\"UNKNOWN\" "
-    "nested-application=\"UNKNOWN\" encrypted=\"UNKNOWN\" "
-    "application-category=\"N/A\" application-sub-category=\"N/A\" "
-    "application-risk=\"-1\" application-characteristics=\"N/A\" "
-    "src-vrf-grp=\"N/A\" dst-vrf-grp=\"N/A\" tunnel-inspection=\"Off\" "
-    "tunnel-inspection-policy-set=\"root\"]",
-    "RT_FLOW - RT_FLOW_SESSION_CLOSE [reason=\"TCP FIN\" "
-    "source-address=\"10.0.10.2\" source-port=\"63996\" "
-    "destination-address=\"1.2.84.162\" destination-port=\"80\" "
-    "nat-source-address=\"1.2.84.169\" nat-source-port=\"4986\" "
-    "protocol-id=\"6\" session-id=\"178\" elapsed-time=\"249\"]",
-    "RT_NAT - RT_SRC_NAT_PBA_ALLOC [internal-ip=\"10.0.10.10\" "
-    "block-used=\"1\" block-max-per-host=\"4\" block-port-low=\"48640\" "
-    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
-    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
-    "epoch-time-64=\"624b0492\"]",
-    "RT_NAT - RT_SRC_NAT_PBA_INTERIM [internal-ip=\"10.0.10.10\" "
-    "block-used=\"1\" block-max-per-host=\"4\" block-port-low=\"48640\" "
-    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
-    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
-    "epoch-time-64=\"624b0492\"]",
-    "RT_NAT - RT_SRC_NAT_PBA_RELEASE [internal-ip=\"10.0.10.10\" "
-    "block-used=\"0\" block-max-per-host=\"4\" block-port-low=\"48640\" "
-    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
-    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
-    "epoch-time-64=\"624b0cc7\"]",
-    "Dec 17 08:05:30 RT_FLOW: RT_FLOW_SESSION_CLOSE: session closed TCP FIN: "
-    "10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->"
-    "10.10.10.1/22 None None 6 log-host-traffic untrust junos-host 5 "
-    "78(6657) 122(13305) 45 UNKNOWN UNKNOWN N/A(N/A) ge-0/0/1.0 No ",
-    "Dec 17 08:04:45 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
-    "10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->"
-    "10.10.10.1/22 None None 6 log-host-traffic untrust junos-host 5 "
-    "N/A(N/A) ge-0/0/1.0",
-    "{service_set_3}[jservices-nat]: JSERVICES_NAT_RULE_MATCH: proto 17(UDP) "
-    "app: any, xe-3/1/1.0#012 192.0.2.2/18575 -> 23.0.0.2/63,Match NAT "
-    "rule-set (null) rule nat-basic_1 term t1",
-    "{service_set_3}MSVCS_LOG_SESSION_OPEN: App:none, xe-3/1/1.0#012 "
-    "24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP)",
-    "{service_set_3}MSVCS_LOG_SESSION_CLOSE: App:none, xe-3/1/1.0#012 "
-    "24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP)",
-    "lsn_event=\"LSN_DELETE\",start=\"1562092616047\",cli=\"X.X.X.X\","
-    "nat=\"Y.Y.Y.Y\",duration=\"8080\",pem_subscriber_id=\"No-lookup\"",
-    "Jun 14 12:17:35 dut-vm fp-cgnat[2484]: NEW CONN: fwd proto 6 "
-    "10.100.0.1:4241 -> 10.200.0.1:33815, back proto 6 10.200.0.1:33815 --> "
-    "10.175.0.3:10752",
-    "Jun 14 12:19:04 dut-vm fp-cgnat[2484]: DESTROY CONN: fwd proto 6 "
-    "10.100.0.1:4241 -> 10.200.0.1:33815, back proto 6 10.200.0.1:33915 -> "
-    "10.175.0.3:10753",
-    "Jun 11 08:03:09 vsr fp-cgnat[4269]: USER 100.64.0.1 (matching rule 1): "
-    "NEW BLOCK (pool \"mypool\", ip public 192.0.2.33, proto 6, port 1 - "
-    "512)",
-    "Jun 11 08:07:30 vsr fp-cgnat[4269]: USER 100.64.0.1 (matching rule 1): "
-    "DESTROY BLOCK (pool \"mypool\", ip public 192.0.2.33, proto 6, port 1 - "
-    "512)",
-    "firewall,info 0-Napbiotec: forward: in:vlan20-office out:pppoe-tot, "
-    "src-mac b4:0f:b3:1d:63:4b, proto TCP (ACK,FIN,PSH), "
-    "192.168.20.171:43996->47.241.18.42:443, NAT "
-    "(192.168.20.171:43996->125.25.69.110:43996)->47.241.18.42:443, len 71",
-    "firewall,info pca-accept: pca-accept forward: in:wireguard1 "
-    "out:Inspira Fibre Uplink, connection-state:established,snat proto TCP "
-    "(ACK,PSH), 192.168.5.50:57922->52.123.139.72:443, NAT "
-    "(192.168.5.50:57922->46.102.221.224:57922)->52.123.139.72:443, len 97",
-    "{\"peer_ip_src\": \"172.21.1.101\", \"iface_in\": 995, \"iface_out\": "
-    "841, \"ip_src\": \"10.231.65.56\", \"ip_dst\": \"10.192.12.213\", "
-    "\"port_src\": 17000, \"port_dst\": 17000, \"ip_proto\": \"udp\", "
-    "\"post_nat_ip_src\": \"\", \"post_nat_ip_dst\": \"\", "
-    "\"post_nat_port_src\": 0, \"post_nat_port_dst\": 0, \"nat_event\": 0, "
-    "\"timestamp_start\": \"1677577561.000000\"}",
-    "Acct-Status-Type = 1",
-    "Acct-Session-Id = \"abcdef1234567890\"",
-    "NFWare-vCGNAT-Inside-Addr = 192.168.1.30",
 };
 
 // ------------------------------------------------------------ samples
@@ -233,13 +114,9 @@ TEST(CiscoAsaParserTest, SamplesInRfc3164) {
 }
 
 TEST(CiscoAsaParserTest, DetectRejectsEveryOtherVendor) {
-  for (const char* line : kOtherVendorLines) {
-    LineResult r = RunAsa(line);
-    EXPECT_TRUE(r.framed) << line;
-    EXPECT_FALSE(r.detected) << line;
-    EXPECT_FALSE(r.parsed) << line;
-    EXPECT_STREQ(r.error.reason_class, "unrecognized") << line;
-  }
+  EXPECT_GT(
+      ExpectOtherVendorsRefused("cisco_asa", DetectCiscoAsa, ParseCiscoAsa),
+      20u);
 }
 
 // ---------------------------------------------------------- event kinds
@@ -359,14 +236,14 @@ TEST(CiscoAsaParserTest, AsaTimestampBeforeTheTag) {
       berlin);
   ASSERT_TRUE(r.parsed) << r.error.detail;
   EXPECT_TRUE(r.body_time.present);
-  EXPECT_EQ(r.body_time.ms, Ms(2026, 11, 20, 10, 0, 5));
+  EXPECT_EQ(r.body_time.ms, UnixMillis(2026, 11, 20, 10, 0, 5));
 
   LineResult utc = RunAsa(
       "<166>:Nov 20 2026 11:00:05.250 UTC: %ASA-6-305011: Built dynamic TCP "
       "translation from inside:10.0.0.1/1000 to outside:203.0.113.1/2000",
       berlin);
   ASSERT_TRUE(utc.parsed) << utc.error.detail;
-  EXPECT_EQ(utc.body_time.ms, Ms(2026, 11, 20, 11, 0, 5) + 250);
+  EXPECT_EQ(utc.body_time.ms, UnixMillis(2026, 11, 20, 11, 0, 5) + 250);
 
   // No year: the header's (or the record's) time stands.
   LineResult yearless = RunAsa(
@@ -397,9 +274,7 @@ class CiscoAsaRejectTest : public ::testing::TestWithParam<BadLine> {};
 TEST_P(CiscoAsaRejectTest, Rejects) {
   LineResult r = RunAsa(GetParam().line);
   EXPECT_EQ(r.detected, GetParam().detected);
-  EXPECT_FALSE(r.parsed);
-  EXPECT_STREQ(r.error.reason_class, GetParam().reason_class);
-  EXPECT_STREQ(r.error.detail, GetParam().detail);
+  ExpectRejected(r, GetParam().reason_class, GetParam().detail);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -498,12 +373,9 @@ INSTANTIATE_TEST_SUITE_P(
 // ------------------------------------------------------------- fixture
 
 TEST(CiscoAsaParserTest, FixtureFileParses) {
-  std::ifstream in("tests/parsers/testdata/cisco_asa.log");
-  ASSERT_TRUE(in.is_open());
-  std::string line;
   int count = 0;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
+  for (const std::string& line :
+       ReadDataLines("tests/parsers/testdata/cisco_asa.log")) {
     LineResult r = RunAsa(line);
     EXPECT_TRUE(r.framed) << line;
     EXPECT_TRUE(r.detected) << line;

@@ -11,159 +11,21 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "src/common/ip_address.h"
+#include "tests/parsers/flow_packet_builder.h"
 
 namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
 
-constexpr uint32_t kExport = 1700000000;  // 2023-11-14T22:13:20Z
-constexpr int64_t kExportMs = int64_t{kExport} * 1000;
-
-std::string Ip(const std::string& text) {
-  IpBytes ip;
-  EXPECT_TRUE(ParseIp(text, &ip)) << text;
-  return std::string(ip.view());
-}
-
-// A field specifier: IE id, length, enterprise number (0: IANA).
-struct F {
-  uint16_t id;
-  uint16_t length;
-  uint32_t enterprise = 0;
-};
-
-// Builds NetFlow v9 and IPFIX packets byte by byte.
-class Packet {
- public:
-  static Packet V9(uint32_t sequence, uint32_t source_id = 0,
-                   uint32_t secs = kExport) {
-    Packet p(false);
-    p.U16(9).U16(0).U32(123456).U32(secs).U32(sequence).U32(source_id);
-    return p;
-  }
-  static Packet Ipfix(uint32_t sequence, uint32_t domain = 0,
-                      uint32_t export_time = kExport) {
-    Packet p(true);
-    p.U16(10).U16(0).U32(export_time).U32(sequence).U32(domain);
-    return p;
-  }
-
-  Packet& U8(uint64_t v) { return N(v, 1); }
-  Packet& U16(uint64_t v) { return N(v, 2); }
-  Packet& U32(uint64_t v) { return N(v, 4); }
-  Packet& U64(uint64_t v) { return N(v, 8); }
-  Packet& N(uint64_t v, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i) {
-      b_.push_back(static_cast<char>(v >> (8 * i)));
-    }
-    return *this;
-  }
-  Packet& Raw(const std::string& bytes) {
-    b_ += bytes;
-    return *this;
-  }
-  Packet& Addr(const std::string& text) { return Raw(Ip(text)); }
-  // A variable-length value with its 1- or 3-byte length prefix.
-  Packet& VarLen(const std::string& bytes, bool force_long = false) {
-    if (bytes.size() < 255 && !force_long) {
-      U8(bytes.size());
-    } else {
-      U8(255).U16(bytes.size());
-    }
-    return Raw(bytes);
-  }
-
-  Packet& Set(uint16_t id) {
-    set_start_ = b_.size();
-    return U16(id).U16(0);
-  }
-  // Closes the set opened by Set(), after `pad` zero bytes.
-  Packet& End(size_t pad = 0) {
-    b_.append(pad, '\0');
-    const size_t length = b_.size() - set_start_;
-    b_[set_start_ + 2] = static_cast<char>(length >> 8);
-    b_[set_start_ + 3] = static_cast<char>(length);
-    return *this;
-  }
-
-  // One template record in the packet's version.
-  Packet& Template(uint16_t id, const std::vector<F>& fields) {
-    U16(id).U16(fields.size());
-    return Fields(fields);
-  }
-  Packet& OptionsTemplate(uint16_t id, const std::vector<F>& scope,
-                          const std::vector<F>& fields) {
-    if (ipfix_) {
-      U16(id).U16(scope.size() + fields.size()).U16(scope.size());
-    } else {
-      U16(id).U16(4 * scope.size()).U16(4 * fields.size());
-    }
-    Fields(scope);
-    return Fields(fields);
-  }
-  Packet& Fields(const std::vector<F>& fields) {
-    for (const F& f : fields) {
-      if (f.enterprise != 0) {
-        U16(f.id | 0x8000).U16(f.length).U32(f.enterprise);
-      } else {
-        U16(f.id).U16(f.length);
-      }
-    }
-    return *this;
-  }
-
-  std::string Build() const {
-    std::string out = b_;
-    if (ipfix_) {
-      out[2] = static_cast<char>(out.size() >> 8);
-      out[3] = static_cast<char>(out.size());
-    }
-    return out;
-  }
-
- private:
-  explicit Packet(bool ipfix) : ipfix_(ipfix) {}
-  bool ipfix_;
-  std::string b_;
-  size_t set_start_ = 0;
-};
-
-// The RFC 8158 NAT44 session layout most tests use.
-const std::vector<F> kNat44 = {{323, 8}, {230, 1}, {234, 4}, {4, 1},  {8, 4},
-                               {7, 2},   {225, 4}, {227, 2}, {12, 4}, {11, 2},
-                               {226, 4}, {228, 2}, {229, 1}};
-
-struct Nat44 {
-  uint64_t ms = kExportMs + 250;
-  uint8_t event = 4;
-  uint32_t vrf = 7;
-  uint8_t protocol = 6;
-  std::string inside = "10.0.0.1";
-  uint16_t inside_port = 40000;
-  std::string outside = "198.51.100.7";
-  uint16_t outside_port = 1024;
-  std::string destination = "203.0.113.9";
-  uint16_t destination_port = 443;
-  uint8_t realm = 1;
-};
-
-Packet& AddNat44(Packet& p, const Nat44& r) {
-  return p.U64(r.ms)
-      .U8(r.event)
-      .U32(r.vrf)
-      .U8(r.protocol)
-      .Addr(r.inside)
-      .U16(r.inside_port)
-      .Addr(r.outside)
-      .U16(r.outside_port)
-      .Addr(r.destination)
-      .U16(r.destination_port)
-      .Addr(r.destination)
-      .U16(r.destination_port)
-      .U8(r.realm);
-}
+using flow_testing::AddNat44;
+using flow_testing::F;
+using flow_testing::Ip;
+using flow_testing::kExport;
+using flow_testing::kExportMs;
+using flow_testing::Nat44;
+using flow_testing::Nat44Fields;
+using flow_testing::Packet;
 
 class VectorSink : public NatEventSink {
  public:
@@ -210,7 +72,7 @@ class FlowDecoderTest : public ::testing::Test {
   // A packet with the NAT44 template and one record.
   std::string Nat44Packet(const Nat44& r, uint32_t sequence = 0) {
     Packet p = Packet::Ipfix(sequence);
-    p.Set(2).Template(256, kNat44).End().Set(256);
+    p.Set(2).Template(256, Nat44Fields()).End().Set(256);
     AddNat44(p, r).End();
     return p.Build();
   }
@@ -252,7 +114,8 @@ TEST_F(FlowDecoderTest, IpfixNat44SessionCreate) {
 }
 
 TEST_F(FlowDecoderTest, TemplateFromAnEarlierPacket) {
-  MustDecode(Packet::Ipfix(0).Set(2).Template(256, kNat44).End().Build());
+  MustDecode(
+      Packet::Ipfix(0).Set(2).Template(256, Nat44Fields()).End().Build());
   EXPECT_TRUE(sink_.events.empty());
   Nat44 r;
   r.event = 5;
@@ -271,8 +134,9 @@ TEST_F(FlowDecoderTest, TemplateFromAnEarlierPacket) {
 }
 
 TEST_F(FlowDecoderTest, TemplatesAreScopedByExporterAndDomain) {
-  MustDecode(Packet::Ipfix(0, 1).Set(2).Template(256, kNat44).End().Build(),
-             "a");
+  MustDecode(
+      Packet::Ipfix(0, 1).Set(2).Template(256, Nat44Fields()).End().Build(),
+      "a");
   Packet p = Packet::Ipfix(0, 1);
   p.Set(256);
   AddNat44(p, Nat44()).End();
@@ -681,7 +545,8 @@ TEST_F(FlowDecoderTest, UnknownTemplateThenTemplateArrives) {
   EXPECT_EQ(stats_.sets_without_template, 1u);
   EXPECT_EQ(stats_.data_records, 0u);
 
-  MustDecode(Packet::Ipfix(0).Set(2).Template(256, kNat44).End().Build());
+  MustDecode(
+      Packet::Ipfix(0).Set(2).Template(256, Nat44Fields()).End().Build());
   MustDecode(data.Build());
   EXPECT_EQ(sink_.events.size(), 2u);
   EXPECT_EQ(stats_.sets_without_template, 1u);
@@ -689,7 +554,10 @@ TEST_F(FlowDecoderTest, UnknownTemplateThenTemplateArrives) {
 
 TEST_F(FlowDecoderTest, TemplateWithdrawal) {
   Packet t = Packet::Ipfix(0);
-  t.Set(2).Template(256, kNat44).Template(257, kNat44).Template(258, kNat44);
+  t.Set(2)
+      .Template(256, Nat44Fields())
+      .Template(257, Nat44Fields())
+      .Template(258, Nat44Fields());
   t.End();
   t.Set(3).OptionsTemplate(259, {{149, 4}}, {{41, 8}}).End();
   MustDecode(t.Build());
@@ -727,7 +595,7 @@ TEST_F(FlowDecoderTest, OptionsTemplatesAreDecodedAndSkipped) {
   Packet p = Packet::Ipfix(0);
   p.Set(3).OptionsTemplate(300, {{149, 4}}, {{41, 8}, {284, 65535}}).End();
   p.Set(300).U32(1).U64(5).VarLen("pool-a").U32(2).U64(6).VarLen("b").End();
-  p.Set(2).Template(256, kNat44).End().Set(256);
+  p.Set(2).Template(256, Nat44Fields()).End().Set(256);
   AddNat44(p, Nat44()).End();
   MustDecode(p.Build());
   EXPECT_EQ(stats_.options_records, 2u);
@@ -751,7 +619,7 @@ TEST_F(FlowDecoderTest, OptionsTemplatesAreDecodedAndSkipped) {
 
 TEST_F(FlowDecoderTest, TemplateRefreshAndReplace) {
   const std::string t1 =
-      Packet::Ipfix(0).Set(2).Template(256, kNat44).End().Build();
+      Packet::Ipfix(0).Set(2).Template(256, Nat44Fields()).End().Build();
   MustDecode(t1);
   MustDecode(t1);
   EXPECT_EQ(stats_.templates_added, 1u);
@@ -862,7 +730,8 @@ TEST_F(FlowDecoderTest, V9SequenceCountsPackets) {
 }
 
 TEST_F(FlowDecoderTest, IpfixSequenceCountsDataRecords) {
-  MustDecode(Packet::Ipfix(0).Set(2).Template(256, kNat44).End().Build());
+  MustDecode(
+      Packet::Ipfix(0).Set(2).Template(256, Nat44Fields()).End().Build());
   auto data = [&](uint32_t seq, int records) {
     Packet p = Packet::Ipfix(seq);
     p.Set(256);
@@ -953,11 +822,12 @@ std::map<std::string, std::string> Entries(const TemplateCache& cache) {
 
 TEST_F(FlowDecoderTest, RestoredCacheDecodesLaterData) {
   Packet t = Packet::Ipfix(0, 9);
-  t.Set(2).Template(256, kNat44).End();
+  t.Set(2).Template(256, Nat44Fields()).End();
   t.Set(3).OptionsTemplate(257, {{149, 4}}, {{41, 8}}).End();
   MustDecode(t.Build(), "exp-1");
-  MustDecode(Packet::V9(41, 3).Set(0).Template(256, kNat44).End().Build(),
-             "exp-1");
+  MustDecode(
+      Packet::V9(41, 3).Set(0).Template(256, Nat44Fields()).End().Build(),
+      "exp-1");
   const auto entries = Entries(cache_);
   EXPECT_EQ(entries.size(), 5u);  // 3 templates, 2 sequence states
 
@@ -1031,7 +901,7 @@ TEST_F(FlowDecoderTest, DrainChangesReportsUpsertsAndDeletions) {
     return n;
   };
   Packet t = Packet::Ipfix(0);
-  t.Set(2).Template(256, kNat44).Template(257, kNat44).End();
+  t.Set(2).Template(256, Nat44Fields()).Template(257, Nat44Fields()).End();
   MustDecode(t.Build());
   EXPECT_EQ(drain(), 3);  // two templates, the sequence
   EXPECT_EQ(drain(), 0);
@@ -1071,7 +941,7 @@ TEST_F(FlowDecoderTest, ChangesAreNotTrackedWhenTurnedOff) {
   options.track_changes = false;
   TemplateCache cache(options);
   Packet t = Packet::Ipfix(0);
-  t.Set(2).Template(256, kNat44).End();
+  t.Set(2).Template(256, Nat44Fields()).End();
   ASSERT_TRUE(decoder_.Decode(t.Build(), "a", &cache, sink_, &stats_, &error_));
   ASSERT_TRUE(
       decoder_.Decode(Packet::Ipfix(0).Set(2).U16(256).U16(0).End().Build(),
@@ -1083,7 +953,8 @@ TEST_F(FlowDecoderTest, ChangesAreNotTrackedWhenTurnedOff) {
 }
 
 TEST_F(FlowDecoderTest, RestoreRejectsMalformedEntries) {
-  MustDecode(Packet::Ipfix(0).Set(2).Template(256, kNat44).End().Build());
+  MustDecode(
+      Packet::Ipfix(0).Set(2).Template(256, Nat44Fields()).End().Build());
   const auto entries = Entries(cache_);
   std::string key;
   std::string value;
@@ -1198,7 +1069,7 @@ TEST_F(FlowDecoderTest, BrokenTemplatesAreRejected) {
 
 TEST_F(FlowDecoderTest, ABrokenTemplateSetAppliesNoneOfItsRecords) {
   Packet p = Packet::Ipfix(0);
-  p.Set(2).Template(256, kNat44).Template(257, {{8, 3}}).End();
+  p.Set(2).Template(256, Nat44Fields()).Template(257, {{8, 3}}).End();
   MustReject(
       p.Build(),
       "flow: template field length does not fit its information element");
@@ -1254,7 +1125,8 @@ TEST_F(FlowDecoderTest, BrokenDataRecordsAreRejected) {
 }
 
 TEST_F(FlowDecoderTest, ARejectedIpfixPacketLeavesTheCountUnknown) {
-  MustDecode(Packet::Ipfix(0).Set(2).Template(256, kNat44).End().Build());
+  MustDecode(
+      Packet::Ipfix(0).Set(2).Template(256, Nat44Fields()).End().Build());
   uint32_t next = 0;
   ASSERT_TRUE(cache_.ExpectedSequence("192.0.2.254", kIpfix, 0, &next));
   MustReject(Packet::Ipfix(0).Set(2).Template(257, {{8, 3}}).End().Build(),
@@ -1281,13 +1153,13 @@ TEST_F(FlowDecoderTest, CapsOnTemplatesAndDomains) {
     return decoder_.Decode(packet, exporter, &cache, sink_, &stats_, &error_);
   };
   Packet three = Packet::Ipfix(0);
-  three.Set(2).Template(256, kNat44).Template(257, kNat44);
-  three.Template(258, kNat44).End();
+  three.Set(2).Template(256, Nat44Fields()).Template(257, Nat44Fields());
+  three.Template(258, Nat44Fields()).End();
   EXPECT_FALSE(decode(three.Build(), "a"));
   EXPECT_STREQ(error_.detail, "flow: too many templates for one exporter");
   EXPECT_EQ(cache.template_count(), 0u);
   Packet two = Packet::Ipfix(0);
-  two.Set(2).Template(256, kNat44).Template(257, kNat44).End();
+  two.Set(2).Template(256, Nat44Fields()).Template(257, Nat44Fields()).End();
   EXPECT_TRUE(decode(two.Build(), "a"));
   EXPECT_TRUE(decode(two.Build(), "a"));  // refreshes fit
   EXPECT_TRUE(decode(two.Build(), "b"));  // another exporter has its own
@@ -1301,7 +1173,7 @@ TEST_F(FlowDecoderTest, CapsOnTemplatesAndDomains) {
 std::vector<std::string> ValidPackets() {
   std::vector<std::string> out;
   Packet a = Packet::Ipfix(1, 2);
-  a.Set(2).Template(256, kNat44).End().Set(256);
+  a.Set(2).Template(256, Nat44Fields()).End().Set(256);
   AddNat44(a, Nat44());
   AddNat44(a, Nat44()).End();
   out.push_back(a.Build());

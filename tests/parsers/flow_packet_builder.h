@@ -63,6 +63,15 @@ class Packet {
     return *this;
   }
   Packet& Addr(const std::string& text) { return Raw(Ip(text)); }
+  // A variable-length value with its 1- or 3-byte length prefix.
+  Packet& VarLen(const std::string& bytes, bool force_long = false) {
+    if (bytes.size() < 255 && !force_long) {
+      U8(bytes.size());
+    } else {
+      U8(255).U16(bytes.size());
+    }
+    return Raw(bytes);
+  }
 
   // Opens a set; End() closes it (after `pad` zero bytes) and fills in
   // its length.
@@ -81,6 +90,21 @@ class Packet {
   // One template record (a withdrawal in IPFIX when `fields` is empty).
   Packet& Template(uint16_t id, const std::vector<F>& fields) {
     U16(id).U16(fields.size());
+    return Fields(fields);
+  }
+  // One options template record, in the packet's version.
+  Packet& OptionsTemplate(uint16_t id, const std::vector<F>& scope,
+                          const std::vector<F>& fields) {
+    if (ipfix_) {
+      U16(id).U16(scope.size() + fields.size()).U16(scope.size());
+    } else {
+      U16(id).U16(4 * scope.size()).U16(4 * fields.size());
+    }
+    Fields(scope);
+    return Fields(fields);
+  }
+  // Field specifiers alone (enterprise ones with the high bit set).
+  Packet& Fields(const std::vector<F>& fields) {
     for (const F& f : fields) {
       if (f.enterprise != 0) {
         U16(f.id | 0x8000).U16(f.length).U32(f.enterprise);

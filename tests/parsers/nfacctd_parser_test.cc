@@ -1,8 +1,8 @@
 #include "src/parsers/nfacctd_parser.h"
 
-#include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -12,8 +12,11 @@ namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
+using testing_util::ExpectOtherVendorsRefused;
 using testing_util::Ip;
 using testing_util::LineResult;
+using testing_util::MustParseLine;
+using testing_util::ReadDataLines;
 using testing_util::RunLine;
 
 LineResult RunNfacctd(const std::string& line,
@@ -23,21 +26,16 @@ LineResult RunNfacctd(const std::string& line,
 
 NatEvent MustParse(const std::string& line, BodyTime* body_time = nullptr,
                    absl::TimeZone zone = absl::UTCTimeZone()) {
-  LineResult r = RunNfacctd(line, zone);
-  EXPECT_TRUE(r.framed) << line;
-  EXPECT_TRUE(r.detected) << line;
-  EXPECT_TRUE(r.parsed) << line << ": " << r.error.reason_class << " "
-                        << r.error.detail << " at " << r.error.offset;
+  LineResult r = MustParseLine(line, DetectNfacctd, ParseNfacctd, zone);
   if (body_time != nullptr) *body_time = r.body_time;
   return r.event;
 }
 
-void ExpectReject(const std::string& line, const std::string& reason,
-                  const std::string& detail) {
+void ExpectReject(const std::string& line, const char* reason,
+                  const char* detail) {
   LineResult r = RunNfacctd(line);
-  EXPECT_FALSE(r.parsed) << line;
-  EXPECT_EQ(r.error.reason_class, reason) << line;
-  EXPECT_EQ(std::string(r.error.detail), detail) << line;
+  testing_util::ExpectRejected(r, reason, detail);
+  testing_util::ExpectNothingFilled(r);
 }
 
 // The pmacct record of the samples file (pmacct/pmacct@743f0c06
@@ -494,88 +492,17 @@ TEST(NfacctdParserTest, DetectIsASignatureCheck) {
   EXPECT_FALSE(DetectNfacctd(m));
 }
 
-// Every other vendor's sample line (/work/shared/data/
-// cgnat_vendor_samples.txt), bare and in RFC 5424 and RFC 3164 headers.
-const char* const kOtherVendorLines[] = {
-    "A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475 DST "
-    "185.165.123.206:443 DIR OUT",
-    "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1",
-    "A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475",
-    "A VRF 0 INT 10.0.0.1 EXT 100.64.0.1:1024-1535",
-    "2025-05-02T11:34:56.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
-    "CEF:0|A10|CFW|6.0.0-P1|CGN 106|Nat Port Batch Pool Allocated|5|proto=UDP "
-    "src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 "
-    "sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port",
-    "2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  "
-    "CEF:0|A10|CFW|6.0.0-P1|CGN 100|Nat Port Allocated|5|proto=ICMP "
-    "src=100.65.161.0 spt=48856 sourceTranslatedAddress=99.99.99.13 "
-    "sourceTranslatedPort=48856 dst=8.8.8.8 dpt=0",
-    "0|A10|ADC|6.0.7|CGN 102|Nat Session Created|5|proto=UDP src=10.44.55.100 "
-    "spt=38951 dst=142.250.179.238 dpt=443 sourceTranslatedAddress=99.99.99.13 "
-    "sourceTranslatedPort=38951 destinationTranslatedAddress=142.250.179.238 "
-    "destinationTranslatedPort=443",
-    "RT_FLOW - RT_FLOW_SESSION_CREATE [source-address=\"10.0.10.10\" "
-    "source-port=\"46776\" destination-address=\"1.2.84.162\" "
-    "destination-port=\"80\" nat-source-address=\"1.2.84.172\" "
-    "nat-source-port=\"53328\" protocol-id=\"6\"]",
-    "RT_NAT - RT_SRC_NAT_PBA_ALLOC [internal-ip=\"10.0.10.10\" "
-    "block-used=\"1\" block-max-per-host=\"4\" block-port-low=\"48640\" "
-    "block-port-high=\"48895\" reflexive-ip=\"1.2.84.172\" "
-    "nat-pool-name=\"guest\" logical-system-id=\"0\" "
-    "epoch-time-64=\"624b0492\"]",
-    "Dec 17 08:04:45 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
-    "10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->10.10.10.1/22 "
-    "None None 6 log-host-traffic untrust junos-host 5 N/A(N/A) ge-0/0/1.0",
-    "{service_set_3}[jservices-nat]: JSERVICES_NAT_RULE_MATCH: proto 17(UDP) "
-    "app: any, xe-3/1/1.0#012 192.0.2.2/18575 -> 23.0.0.2/63,Match NAT "
-    "rule-set (null) rule nat-basic_1 term t1",
-    "{service_set_3}MSVCS_LOG_SESSION_OPEN: App:none, xe-3/1/1.0#012 "
-    "24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP)",
-    "{service_set_3}MSVCS_LOG_SESSION_CLOSE: App:none, xe-3/1/1.0#012 "
-    "24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP)",
-    "%ASA-6-305011: Built dynamic TCP translation from "
-    "interco_pa_asa:2.2.2.2/35928 to dmz-gce:1.1.1.1/35928",
-    "%ASA-6-305012: Teardown dynamic TCP translation from "
-    "interco_asa:2.2.2.2/55924 to dmz:1.1.1.1/55924 duration 0:00:15",
-    "Built dynamic TCP translation from inside:172.31.98.44/1772 to "
-    "outside:100.66.98.44/8256",
-    "lsn_event=\"LSN_DELETE\",start=\"1562092616047\",cli=\"X.X.X.X\","
-    "nat=\"Y.Y.Y.Y\",duration=\"8080\",pem_subscriber_id=\"No-lookup\"",
-    "Jun 14 12:17:35 dut-vm fp-cgnat[2484]: NEW CONN: fwd proto 6 "
-    "10.100.0.1:4241 -> 10.200.0.1:33815, back proto 6 10.200.0.1:33815 --> "
-    "10.175.0.3:10752",
-    "Jun 11 08:03:09 vsr fp-cgnat[4269]: USER 100.64.0.1 (matching rule 1): "
-    "NEW BLOCK (pool \"mypool\", ip public 192.0.2.33, proto 6, port 1 - 512)",
-    "firewall,info 0-Napbiotec: forward: in:vlan20-office out:pppoe-tot, "
-    "src-mac b4:0f:b3:1d:63:4b, proto TCP (ACK,FIN,PSH), "
-    "192.168.20.171:43996->47.241.18.42:443, NAT "
-    "(192.168.20.171:43996->125.25.69.110:43996)->47.241.18.42:443, len 71",
-    "Acct-Status-Type = 1",
-};
-
 TEST(NfacctdParserTest, DetectRejectsOtherVendors) {
-  for (const char* line : kOtherVendorLines) {
-    const std::string bare = line;
-    for (const std::string& framed :
-         {bare, "<134>1 2025-05-02T11:34:56Z host app - - - " + bare,
-          "<134>May  2 11:34:56 host app: " + bare}) {
-      LineResult r = RunNfacctd(framed);
-      EXPECT_TRUE(r.framed) << framed;
-      EXPECT_FALSE(r.detected) << framed;
-      EXPECT_FALSE(r.parsed) << framed;
-    }
-  }
+  EXPECT_GT(ExpectOtherVendorsRefused("nfacctd", DetectNfacctd, ParseNfacctd),
+            20u);
 }
 
 TEST(NfacctdParserTest, FixtureFileParses) {
-  std::ifstream in("tests/parsers/testdata/nfacctd.log");
-  ASSERT_TRUE(in.is_open());
-  std::string line;
   int count = 0;
   std::map<int, int> by_mapping;
   std::map<int, int> by_action;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
+  for (const std::string& line :
+       ReadDataLines("tests/parsers/testdata/nfacctd.log")) {
     LineResult r = RunNfacctd(line);
     EXPECT_TRUE(r.detected) << line;
     EXPECT_TRUE(r.parsed) << line << ": " << r.error.detail << " at "

@@ -1,7 +1,6 @@
 // Tests of the 6WIND fp-cgnat parser: connection and port block events,
 // the "@vrf" log daemon, times after "at", IPv6 (NAT64) endpoints, every
 // rejection, and auto-detection against the other vendors' samples.
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -13,8 +12,15 @@ namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
+using testing_util::BadLine;
+using testing_util::ExpectNothingFilled;
+using testing_util::ExpectOtherVendorsRefused;
+using testing_util::ExpectRejected;
 using testing_util::Ip;
 using testing_util::LineResult;
+using testing_util::MustParseLine;
+using testing_util::ReadDataLines;
+using testing_util::UnixMillis;
 
 LineResult RunSixwind(const std::string& line,
                       absl::TimeZone zone = absl::UTCTimeZone()) {
@@ -23,63 +29,8 @@ LineResult RunSixwind(const std::string& line,
 
 LineResult MustParse(const std::string& line,
                      absl::TimeZone zone = absl::UTCTimeZone()) {
-  LineResult r = RunSixwind(line, zone);
-  EXPECT_TRUE(r.framed) << line;
-  EXPECT_TRUE(r.detected) << line;
-  EXPECT_TRUE(r.parsed) << line << ": " << r.error.reason_class << " "
-                        << r.error.detail;
-  return r;
+  return MustParseLine(line, DetectSixwind, ParseSixwind, zone);
 }
-
-int64_t Ms(int y, int mo, int d, int h, int mi, int s) {
-  return absl::ToUnixMillis(absl::FromCivil(
-      absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone()));
-}
-
-// Every other vendor's line from the shared samples file
-// (/work/shared/data/cgnat_vendor_samples.txt), verbatim.
-const char* const
-    kOtherVendorSamples[] =
-        {
-            R"S(A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475 DST 185.165.123.206:443 DIR OUT)S",
-            R"S(A VRF 0 INT 10.0.0.1 EXT 100.64.0.1)S",
-            R"S(A VRF 0 6 INT 10.0.0.1:57938 EXT 100.64.0.1:28475)S",
-            R"S(A VRF 0 INT 10.0.0.1 EXT 100.64.0.1:1024-1535)S",
-            R"S(2025-05-02T11:34:56.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  CEF:0|A10|CFW|6.0.0-P1|CGN 106|Nat Port Batch Pool Allocated|5|proto=UDP src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port)S",
-            R"S(2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  CEF:0|A10|CFW|6.0.0-P1|CGN 100|Nat Port Allocated|5|proto=ICMP src=100.65.161.0 spt=48856 sourceTranslatedAddress=99.99.99.13 sourceTranslatedPort=48856 dst=8.8.8.8 dpt=0)S",
-            R"S(2025-05-02T11:35:00.62+00:00 10.254.254.57 cgn0.thn2/cgn-demo  CEF:0|A10|CFW|6.0.0-P1|CGN 101|Nat Port Freed|5|proto=ICMP src=100.65.150.5 spt=37892 sourceTranslatedAddress=99.99.99.8 sourceTranslatedPort=37892)S",
-            R"S(2025-05-02T11:35:00.87+00:00 10.254.254.57 cgn0.thn2/cgn-demo  CEF:0|A10|CFW|6.0.0-P1|CGN 107|Nat Port Batch Pool Freed|5|proto=UDP src=100.65.140.73 sourceTranslatedAddress=99.99.99.12 sourceTranslatedPort=22016 cn3=22271 cn3Label=Last Nat Port)S",
-            R"S(0|A10|ADC|6.0.7|CGN 102|Nat Session Created|5|proto=UDP src=10.44.55.100 spt=38951 dst=142.250.179.238 dpt=443 sourceTranslatedAddress=99.99.99.13 sourceTranslatedPort=38951 destinationTranslatedAddress=142.250.179.238 destinationTranslatedPort=443)S",
-            R"S(RT_FLOW - RT_FLOW_SESSION_CREATE [source-address="10.0.10.10" source-port="46776" destination-address="1.2.84.162" destination-port="80" connection-tag="0" service-name="junos-http" nat-source-address="1.2.84.172" nat-source-port="53328" nat-destination-address="1.2.84.162" nat-destination-port="80" nat-connection-tag="0" src-nat-rule-type="source rule" src-nat-rule-name="untrust" dst-nat-rule-type="N/A" dst-nat-rule-name="N/A" protocol-id="6" policy-name="permit" source-zone-name="trust" destination-zone-name="untrust" session-id="92317" username="N/A" roles="N/A" packet-incoming-interface="ge-0/0/0.0" application="UNKNOWN" nested-application="UNKNOWN" encrypted="UNKNOWN" application-category="N/A" application-sub-category="N/A" application-risk="-1" application-characteristics="N/A" src-vrf-grp="N/A" dst-vrf-grp="N/A" tunnel-inspection="Off" tunnel-inspection-policy-set="root"])S",
-            R"S(RT_FLOW - RT_FLOW_SESSION_CLOSE [reason="TCP FIN" source-address="10.0.10.2" source-port="63996" destination-address="1.2.84.162" destination-port="80" connection-tag="0" service-name="junos-http" nat-source-address="1.2.84.169" nat-source-port="4986" nat-destination-address="1.2.84.162" nat-destination-port="80" nat-connection-tag="0" src-nat-rule-type="source rule" src-nat-rule-name="untrust" dst-nat-rule-type="N/A" dst-nat-rule-name="N/A" protocol-id="6" policy-name="permit" source-zone-name="trust" destination-zone-name="untrust" session-id="178" packets-from-client="663496" bytes-from-client="34501936" packets-from-server="719792" bytes-from-server="1079262436" elapsed-time="249" application="UNKNOWN" nested-application="UNKNOWN" username="N/A" roles="N/A" packet-incoming-interface="ge-0/0/0.0" encrypted="UNKNOWN" application-category="N/A" application-sub-category="N/A" application-risk="-1" application-characteristics="N/A" secure-web-proxy-session-type="NA" peer-session-id="0" peer-source-address="0.0.0.0" peer-source-port="0" peer-destination-address="0.0.0.0" peer-destination-port="0" hostname="NA NA" src-vrf-grp="N/A" dst-vrf-grp="N/A" tunnel-inspection="Off" tunnel-inspection-policy-set="root" session-flag="0"])S",
-            R"S(RT_NAT - RT_SRC_NAT_PBA_ALLOC [internal-ip="10.0.10.10" block-used="1" block-max-per-host="4" block-port-low="48640" block-port-high="48895" reflexive-ip="1.2.84.172" nat-pool-name="guest" logical-system-id="0" epoch-time-64="624b0492"])S",
-            R"S(RT_NAT - RT_SRC_NAT_PBA_INTERIM [internal-ip="10.0.10.10" block-used="1" block-max-per-host="4" block-port-low="48640" block-port-high="48895" reflexive-ip="1.2.84.172" nat-pool-name="guest" logical-system-id="0" epoch-time-64="624b0492"])S",
-            R"S(RT_NAT - RT_SRC_NAT_PBA_RELEASE [internal-ip="10.0.10.10" block-used="0" block-max-per-host="4" block-port-low="48640" block-port-high="48895" reflexive-ip="1.2.84.172" nat-pool-name="guest" logical-system-id="0" epoch-time-64="624b0cc7"])S",
-            R"S(Dec 17 08:05:30 RT_FLOW: RT_FLOW_SESSION_CLOSE: session closed TCP FIN: 10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->10.10.10.1/22 None None 6 log-host-traffic untrust junos-host 5 78(6657) 122(13305) 45 UNKNOWN UNKNOWN N/A(N/A) ge-0/0/1.0 No )S",
-            R"S(Dec 17 08:04:45 RT_FLOW: RT_FLOW_SESSION_CREATE: session created 10.10.10.2/53836->10.10.10.1/22 junos-ssh 10.10.10.2/53836->10.10.10.1/22 None None 6 log-host-traffic untrust junos-host 5 N/A(N/A) ge-0/0/1.0)S",
-            R"S({service_set_3}[jservices-nat]: JSERVICES_NAT_RULE_MATCH: proto 17(UDP) app: any, xe-3/1/1.0#012 192.0.2.2/18575 -> 23.0.0.2/63,Match NAT rule-set (null) rule nat-basic_1 term t1)S",
-            R"S({service_set_3}MSVCS_LOG_SESSION_OPEN: App:none, xe-3/1/1.0#012 24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP))S",
-            R"S({service_set_3}MSVCS_LOG_SESSION_CLOSE: App:none, xe-3/1/1.0#012 24.0.0.2:18575 [198.51.100.17:1048] -> 23.0.0.2:63 (UDP))S",
-            R"S(%ASA-6-305011: Built dynamic TCP translation from interco_pa_asa:2.2.2.2/35928 to dmz-gce:1.1.1.1/35928)S",
-            R"S(%ASA-6-305012: Teardown dynamic TCP translation from interco_asa:2.2.2.2/55924 to dmz:1.1.1.1/55924 duration 0:00:15)S",
-            R"S(Built dynamic TCP translation from inside:172.31.98.44/1772 to outside:100.66.98.44/8256)S",
-            R"S(lsn_event="LSN_DELETE",start="1562092616047",cli="X.X.X.X",nat="Y.Y.Y.Y",duration="8080",pem_subscriber_id="No-lookup")S",
-            R"S(firewall,info 0-Napbiotec: forward: in:vlan20-office out:pppoe-tot, src-mac b4:0f:b3:1d:63:4b, proto TCP (ACK,FIN,PSH), 192.168.20.171:43996->47.241.18.42:443, NAT (192.168.20.171:43996->125.25.69.110:43996)->47.241.18.42:443, len 71)S",
-            R"S(firewall,info pca-accept: pca-accept forward: in:wireguard1 out:Inspira Fibre Uplink, connection-state:established,snat proto TCP (ACK,PSH), 192.168.5.50:57922->52.123.139.72:443, NAT (192.168.5.50:57922->46.102.221.224:57922)->52.123.139.72:443, len 97)S",
-            R"S({"peer_ip_src": "172.21.1.101", "iface_in": 995, "iface_out": 841, "mpls_vpn_rd": "0:0:0", "mpls_vpn_rd_origin": "unknown", "ip_src": "10.231.65.56", "net_src": "0.0.0.0", "ip_dst": "10.192.12.213", "net_dst": "0.0.0.0", "mask_src": 0, "mask_dst": 0, "port_src": 17000, "port_dst": 17000, "tcp_flags": [], "fwd_status": "UNKNOWN Unclassified", "mpls_label_stack": ["0-69", "1-24305"], "ip_proto": "udp", "tos": 184, "post_nat_ip_src": "", "post_nat_ip_dst": "", "post_nat_port_src": 0, "post_nat_port_dst": 0, "nat_event": 0, "timestamp_start": "1677577561.000000", "timestamp_end": "1677577572.000000", "timestamp_export": "1677577621.000000", "packets": 2, "flows": null, "bytes": 220, "writer_id": "nfacctd_kafka"})S",
-            R"S(Acct-Status-Type = 1)S",
-            R"S(Acct-Session-Id = "abcdef1234567890")S",
-            R"S(NAS-Identifier = "vCGNAT")S",
-            R"S(Event-Timestamp = 1680103200)S",
-            R"S(NFWare-vCGNAT-Protocol = 6)S",
-            R"S(NFWare-vCGNAT-Action = 3)S",
-            R"S(NFWare-vCGNAT-Inside-Addr = 192.168.1.30)S",
-            R"S(NFWare-vCGNAT-Nat-Addr = 10.10.10.30)S",
-            R"S(NFWare-vCGNAT-NAT-Port-Start = 10000)S",
-            R"S(NFWare-vCGNAT-NAT-Port-End = 10099)S",
-            R"S(NFWare-vCGNAT-VRF = 1003)S",
-            R"S(NFWare-vCGNAT-Direction = 1)S",
-};
 
 // The four 6WIND lines of the samples file, and their bodies.
 constexpr char kNewConn[] =
@@ -186,7 +137,7 @@ TEST(SixwindParserTest, DeploymentGuideBlockWithTimeAndVrf) {
   EXPECT_EQ(r.event.port_block_start(), 1024u);
   EXPECT_EQ(r.event.port_block_end(), 1536u);
   EXPECT_TRUE(r.body_time.present);
-  EXPECT_EQ(r.body_time.ms, Ms(2020, 6, 11, 8, 3, 9));
+  EXPECT_EQ(r.body_time.ms, UnixMillis(2020, 6, 11, 8, 3, 9));
 
   // The same as RFC 5424, where APP-NAME carries the "@vrf".
   LineResult f = MustParse(
@@ -197,7 +148,7 @@ TEST(SixwindParserTest, DeploymentGuideBlockWithTimeAndVrf) {
   EXPECT_EQ(f.event.action(), cgnat::v1::DELETE);
   EXPECT_EQ(f.event.vrf(), "blue");
   EXPECT_EQ(f.event.protocol(), 17u);
-  EXPECT_EQ(f.body_time.ms, Ms(2020, 6, 11, 8, 7, 30));
+  EXPECT_EQ(f.body_time.ms, UnixMillis(2020, 6, 11, 8, 7, 30));
 }
 
 TEST(SixwindParserTest, TimeUsesTheConfiguredZoneAndPaddedDays) {
@@ -205,7 +156,7 @@ TEST(SixwindParserTest, TimeUsesTheConfiguredZoneAndPaddedDays) {
       "fp-cgnat-logd[4269]: USER 100.64.0.1: NEW BLOCK (ip public "
       "192.0.2.33, port 2048-3071) at Mon Jun  1 08:03:09 2026",
       absl::FixedTimeZone(2 * 3600));
-  EXPECT_EQ(r.body_time.ms, Ms(2026, 6, 1, 6, 3, 9));
+  EXPECT_EQ(r.body_time.ms, UnixMillis(2026, 6, 1, 6, 3, 9));
   EXPECT_EQ(r.event.protocol(), 0u);
   EXPECT_EQ(r.event.port_block_start(), 2048u);
   EXPECT_EQ(r.event.port_block_end(), 3071u);
@@ -217,7 +168,7 @@ TEST(SixwindParserTest, ConnWithTime) {
       "8.8.8.8:53 -> 192.0.2.40:31000 at Sat Nov 21 10:00:00 2026");
   EXPECT_EQ(r.event.protocol(), 17u);
   EXPECT_EQ(r.event.outside_port(), 31000u);
-  EXPECT_EQ(r.body_time.ms, Ms(2026, 11, 21, 10, 0, 0));
+  EXPECT_EQ(r.body_time.ms, UnixMillis(2026, 11, 21, 10, 0, 0));
 }
 
 TEST(SixwindParserTest, InboundConnection) {
@@ -259,22 +210,12 @@ TEST(SixwindParserTest, Nat64Endpoints) {
   EXPECT_EQ(u.event.destination_ip(), Ip("64:ff9b::808:808"));
 }
 
-struct BadLine {
-  const char* line;
-  const char* reason_class;
-  const char* detail;
-};
-
 class SixwindRejectTest : public ::testing::TestWithParam<BadLine> {};
 
 TEST_P(SixwindRejectTest, Rejects) {
   LineResult r = RunSixwind(GetParam().line);
-  EXPECT_FALSE(r.parsed);
-  EXPECT_STREQ(r.error.reason_class, GetParam().reason_class);
-  EXPECT_STREQ(r.error.detail, GetParam().detail);
-  // Never half-filled.
-  EXPECT_EQ(r.event.ByteSizeLong(), 0u);
-  EXPECT_FALSE(r.body_time.present);
+  ExpectRejected(r, GetParam().reason_class, GetParam().detail);
+  ExpectNothingFilled(r);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -361,19 +302,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "unrecognized", "sixwind: unexpected text after USER"}));
 
 TEST(SixwindParserTest, DetectRejectsEveryOtherVendorSample) {
-  for (const char* line : kOtherVendorSamples) {
-    LineResult r = RunSixwind(line);
-    EXPECT_FALSE(r.detected) << line;
-  }
+  EXPECT_GT(ExpectOtherVendorsRefused("sixwind", DetectSixwind, ParseSixwind),
+            20u);
 }
 
 TEST(SixwindParserTest, EveryFixtureLineParses) {
-  std::ifstream in("tests/parsers/testdata/sixwind.log");
-  ASSERT_TRUE(in.is_open());
-  std::string line;
   int lines = 0, sessions = 0, blocks = 0, creates = 0, deletes = 0;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
+  for (const std::string& line :
+       ReadDataLines("tests/parsers/testdata/sixwind.log")) {
     ++lines;
     LineResult r = MustParse(line);
     if (r.event.mapping() == cgnat::v1::SESSION) ++sessions;
