@@ -138,14 +138,17 @@ class ParseProcessor : public Processor {
 
   absl::Status Init(ProcessorContext& context) override {
     context_ = &context;
+    if (BuiltinFormats().size() > kMaxFormats) {
+      return absl::InternalError("more built-in formats than counter slots");
+    }
     // One counter per format this stage can produce, so that a mixed
     // feed shows what each vendor contributes.
     if (format_ == ParseConfig::PATTERN) {
-      pattern_counter_ = context.GetCounter(pattern_vendor_);
+      single_counter_ = context.GetCounter(pattern_vendor_);
     } else if (format_ == ParseConfig::RADIUS) {
-      pattern_counter_ = context.GetCounter("radius");
+      single_counter_ = context.GetCounter("radius");
     } else if (format_ == ParseConfig::RADIUS_NAT) {
-      pattern_counter_ = context.GetCounter("radius_nat");
+      single_counter_ = context.GetCounter("radius_nat");
     } else {
       for (const VendorFormat& f : BuiltinFormats()) {
         if (fixed_ == nullptr || FormatIndex(fixed_) == FormatIndex(&f)) {
@@ -221,13 +224,13 @@ class ParseProcessor : public Processor {
     }
     if (format == &kRadiusNat) {
       event->set_vendor("nfware");
-      pattern_counter_->Add();
+      single_counter_->Add();
     } else if (format != nullptr) {
       event->set_vendor(format->name.data(), format->name.size());
       counters_[FormatIndex(format)]->Add();
     } else {
       event->set_vendor(pattern_vendor_);
-      pattern_counter_->Add();
+      single_counter_->Add();
     }
     cgnat::v1::SourceRecord* source = event->mutable_source();
     source->set_topic(record.origin->topic.data(), record.origin->topic.size());
@@ -264,7 +267,7 @@ class ParseProcessor : public Processor {
     source->set_topic(record.origin->topic.data(), record.origin->topic.size());
     source->set_partition(record.origin->partition);
     source->set_offset(record.origin->offset);
-    pattern_counter_->Add();
+    single_counter_->Add();
     Record out;
     out.key = record.key;
     out.message = out_message;
@@ -286,7 +289,7 @@ class ParseProcessor : public Processor {
     context_->DeadLetter(record, {error.reason_class, detail});
   }
 
-  static constexpr int kMaxFormats = 16;
+  static constexpr size_t kMaxFormats = 16;
 
   SyslogFraming framing_;
   ParseConfig::Format format_;
@@ -299,7 +302,9 @@ class ParseProcessor : public Processor {
   std::unique_ptr<PatternParser> patterns_;
   ProcessorContext* context_ = nullptr;
   Counter* counters_[kMaxFormats] = {};
-  Counter* pattern_counter_ = nullptr;
+  // The counter of a stage whose records all come from one format that is
+  // not a built-in vendor (pattern, radius, radius_nat).
+  Counter* single_counter_ = nullptr;
 };
 
 class ParseStageFactory : public TypedStageFactory<ParseConfig> {
