@@ -400,39 +400,64 @@ struct CefFields {
 
 void Store(absl::string_view key, absl::string_view value, size_t at,
            CefFields* f) {
-  struct Slot {
-    absl::string_view key;
-    absl::string_view CefFields::*value;
-    size_t CefFields::*at;
-  };
-  static constexpr Slot kSlots[] = {
-      {"proto", &CefFields::proto, &CefFields::proto_at},
-      {"src", &CefFields::src, &CefFields::src_at},
-      {"spt", &CefFields::spt, &CefFields::spt_at},
-      {"dst", &CefFields::dst, &CefFields::dst_at},
-      {"dpt", &CefFields::dpt, &CefFields::dpt_at},
-      {"sourceTranslatedAddress", &CefFields::xsrc, &CefFields::xsrc_at},
-      {"sourceTranslatedPort", &CefFields::xspt, &CefFields::xspt_at},
-      {"destinationTranslatedAddress", &CefFields::xdst, &CefFields::xdst_at},
-      {"destinationTranslatedPort", &CefFields::xdpt, &CefFields::xdpt_at},
-      {"rt", &CefFields::rt, &CefFields::rt_at},
-  };
-  for (const Slot& s : kSlots) {
-    if (key == s.key) {
-      f->*s.value = value;
-      f->*s.at = at;
-      return;
-    }
+  absl::string_view* slot = nullptr;
+  size_t* slot_at = nullptr;
+  // By length first: A10 writes ~15 keys, and comparing each with every
+  // name cost more than the rest of the extension.
+  switch (key.size()) {
+    case 2:
+      if (IsLiteral(key, "rt")) slot = &f->rt, slot_at = &f->rt_at;
+      break;
+    case 3:
+      if (IsLiteral(key, "src")) {
+        slot = &f->src, slot_at = &f->src_at;
+      } else if (IsLiteral(key, "spt")) {
+        slot = &f->spt, slot_at = &f->spt_at;
+      } else if (IsLiteral(key, "dst")) {
+        slot = &f->dst, slot_at = &f->dst_at;
+      } else if (IsLiteral(key, "dpt")) {
+        slot = &f->dpt, slot_at = &f->dpt_at;
+      } else if (key[0] == 'c' && key[1] == 'n' && key[2] >= '1' &&
+                 key[2] <= '3') {
+        const int i = key[2] - '1';
+        slot = &f->cn[i], slot_at = &f->cn_at[i];
+      }
+      break;
+    case 5:
+      if (IsLiteral(key, "proto")) slot = &f->proto, slot_at = &f->proto_at;
+      break;
+    case 8:  // cn1Label..cn3Label
+      if (key[0] == 'c' && key[1] == 'n' && key[2] >= '1' && key[2] <= '3' &&
+          key.substr(3) == "Label") {
+        f->cn_label[key[2] - '1'] = value;
+      }
+      break;
+    case 20:
+      if (IsLiteral(key, "sourceTranslatedPort")) {
+        slot = &f->xspt, slot_at = &f->xspt_at;
+      }
+      break;
+    case 23:
+      if (IsLiteral(key, "sourceTranslatedAddress")) {
+        slot = &f->xsrc, slot_at = &f->xsrc_at;
+      }
+      break;
+    case 25:
+      if (IsLiteral(key, "destinationTranslatedPort")) {
+        slot = &f->xdpt, slot_at = &f->xdpt_at;
+      }
+      break;
+    case 28:
+      if (IsLiteral(key, "destinationTranslatedAddress")) {
+        slot = &f->xdst, slot_at = &f->xdst_at;
+      }
+      break;
+    default:
+      break;
   }
-  // cn1..cn3 and their labels.
-  if (key.size() == 3 && key[0] == 'c' && key[1] == 'n' && key[2] >= '1' &&
-      key[2] <= '3') {
-    int i = key[2] - '1';
-    f->cn[i] = value;
-    f->cn_at[i] = at;
-  } else if (key.size() == 8 && absl::StartsWith(key, "cn") &&
-             key.substr(3) == "Label" && key[2] >= '1' && key[2] <= '3') {
-    f->cn_label[key[2] - '1'] = value;
+  if (slot != nullptr) {
+    *slot = value;
+    *slot_at = at;
   }
 }
 

@@ -136,6 +136,16 @@ constexpr absl::string_view kIdMarkers[] = {
     "MSVCS_LOG_", "ASP_NAT_PORT_BLOCK_",
 };
 
+// FindIdMarker stops only at these letters.
+constexpr bool MarkersStartWithFinderLetters() {
+  for (absl::string_view m : kIdMarkers) {
+    if (m[0] != 'R' && m[0] != 'J' && m[0] != 'M' && m[0] != 'A') return false;
+  }
+  return true;
+}
+static_assert(MarkersStartWithFinderLetters(),
+              "add the new marker's first letter to FindIdMarker's finder");
+
 // Latest representable epoch second (9999-12-31T23:59:59Z).
 constexpr uint64_t kMaxEpochSeconds = 253402300799ULL;
 
@@ -146,14 +156,20 @@ bool StartsWithMarker(absl::string_view id) {
   return false;
 }
 
+// Position of the first message id marker that lies wholly within the
+// first kIdWindow bytes, or npos. One pass that stops only at the
+// markers' first letters (64 bytes per mask), rather than a search per
+// marker: this runs in auto-detection on every line that is not A10's.
 size_t FindIdMarker(absl::string_view message) {
-  absl::string_view head = message.substr(0, kIdWindow);
-  size_t best = kNpos;
-  for (absl::string_view m : kIdMarkers) {
-    size_t p = head.find(m);
-    if (p < best) best = p;
+  const absl::string_view head = message.substr(0, kIdWindow);
+  ByteSetFinder<'R', 'J', 'M', 'A'> find(head);
+  for (size_t p = find.Next(0); p < head.size(); p = find.Next(p + 1)) {
+    const absl::string_view rest = head.substr(p);
+    for (absl::string_view m : kIdMarkers) {
+      if (m[0] == rest[0] && absl::StartsWith(rest, m)) return p;
+    }
   }
-  return best;
+  return kNpos;
 }
 
 bool IsIdChar(char c) {
@@ -321,30 +337,237 @@ Kind Classify(absl::string_view id) {
   return Kind::kOther;
 }
 
-// One structured-data element starting at '[': the parameters after the
-// optional SD-ID, and how many bytes the element used. Quotes and
-// backslash escapes are honoured while looking for the closing ']'.
-bool SdElement(absl::string_view sd, absl::string_view* params, size_t* used) {
+// The structured-data keys this parser reads, for either family of
+// events.
+enum SdKey : uint8_t {
+  // RT_FLOW_SESSION_*.
+  kSourceAddress,
+  kSourcePort,
+  kDestinationAddress,
+  kDestinationPort,
+  kNatSourceAddress,
+  kNatSourcePort,
+  kProtocolId,
+  kServiceSetName,
+  kSrcVrfGrp,
+  kRoutingInstance,
+  // RT_SRC_NAT_PBA_*.
+  kInternalIp,
+  kReflexiveIp,
+  kBlockPortLow,
+  kBlockPortHigh,
+  kEpochTime64,
+  kSdKeyCount,
+};
+
+constexpr absl::string_view kSdKeyNames[kSdKeyCount] = {
+    "source-address",   "source-port",        "destination-address",
+    "destination-port", "nat-source-address", "nat-source-port",
+    "protocol-id",      "service-set-name",   "src-vrf-grp",
+    "routing-instance", "internal-ip",        "reflexive-ip",
+    "block-port-low",   "block-port-high",    "epoch-time-64",
+};
+
+// The little-endian 8-byte word at p (assembled bytewise, so that it is
+// the same on every host and usable in constant expressions; compilers
+// turn it into one load).
+constexpr uint64_t Word(const char* p) {
+  uint64_t w = 0;
+  for (int i = 7; i >= 0; --i) w = (w << 8) | static_cast<unsigned char>(p[i]);
+  return w;
+}
+
+// Recognizes the names above among the ~37 keys of a Junos element
+// without a chain of comparisons (whose branches a different key at each
+// step defeats): the key's length and first and last bytes pick one of 32
+// slots (a hash that happens to separate the fifteen names, which a
+// static_assert checks), and three 8-byte words decide whether the key is
+// that slot's name. Names are 11 to 19 bytes, so the words at 0,
+// min(8, size - 8) and size - 8 cover all of a name.
+class SdKeyTable {
+ public:
+  constexpr SdKeyTable() {
+    for (int k = 0; k < kSdKeyCount; ++k) {
+      const absl::string_view name = kSdKeyNames[k];
+      Entry& e = entries_[Slot(name)];
+      if (e.size != 0) collisions_ = true;
+      e.size = name.size();
+      Words(name, e.words);
+      e.key = static_cast<SdKey>(k);
+    }
+  }
+  constexpr bool collisions() const { return collisions_; }
+
+  // The key's SdKey, or kSdKeyCount for any other key.
+  SdKey Find(absl::string_view key) const {
+    const Entry& e = entries_[Slot(key)];
+    if (e.size == 0 || key.size() != e.size) return kSdKeyCount;
+    uint64_t w[3] = {0, 0, 0};
+    Words(key, w);
+    const bool same =
+        ((w[0] ^ e.words[0]) | (w[1] ^ e.words[1]) | (w[2] ^ e.words[2])) == 0;
+    return same ? e.key : kSdKeyCount;
+  }
+
+ private:
+  struct Entry {
+    size_t size = 0;  // 0: no name in this slot
+    uint64_t words[3] = {0, 0, 0};
+    SdKey key = kSdKeyCount;
+  };
+  static constexpr size_t Slot(absl::string_view key) {
+    if (key.empty()) return 0;
+    return (key.size() * 4 + static_cast<unsigned char>(key.front()) +
+            static_cast<unsigned char>(key.back()) * 11) &
+           31;
+  }
+  // Only called with at least 8 bytes: a name, or a key of a name's size.
+  static constexpr void Words(absl::string_view s, uint64_t w[3]) {
+    const size_t middle = s.size() - 8 < 8 ? s.size() - 8 : 8;
+    w[0] = Word(s.data());
+    w[1] = Word(s.data() + middle);
+    w[2] = Word(s.data() + s.size() - 8);
+  }
+  Entry entries_[32] = {};
+  bool collisions_ = false;
+};
+
+constexpr SdKeyTable kSdKeyTable;
+static_assert(!kSdKeyTable.collisions(),
+              "SdKeyTable's hash must give every name its own slot");
+
+// The structured-data values this parser reads, gathered in one pass over
+// the element.
+struct SdFields {
+  // Indexed by SdKey; the extra last slot takes every other key's value,
+  // so that storing a value needs no branch on whether it is wanted.
+  absl::string_view values[kSdKeyCount + 1];
+  // The parameters (after the SD-ID), for error offsets.
+  absl::string_view params;
+  // The parameters are not a key="value" list; `malformed_at` is the pair
+  // where reading stopped.
+  bool malformed = false;
+  absl::string_view malformed_at;
+
+  absl::string_view operator[](SdKey key) const { return values[key]; }
+  bool Has(SdKey key) const { return values[key].data() != nullptr; }
+  // Whether the element is meant to carry a session or a port block: then
+  // it must hold every required field, else the text after it is read.
+  // Decided as a search of the parameters for "source-address=" /
+  // "internal-ip=" would (which a peer-source-address key also matches),
+  // with the search only when the key itself is absent.
+  bool MeantForSession() const {
+    return Has(kSourceAddress) || Has(kNatSourceAddress) ||
+           absl::StrContains(params, "source-address=");
+  }
+  bool MeantForBlock() const {
+    return Has(kInternalIp) || absl::StrContains(params, "internal-ip=");
+  }
+};
+
+inline void Assign(absl::string_view key, absl::string_view value,
+                   SdFields* f) {
+  f->values[kSdKeyTable.Find(key)] = value;
+}
+
+// One pass over the structured-data element at sd[0] ('['): the optional
+// SD-ID, then key="value" (or key=value) parameters separated by spaces
+// or commas, each handed to Assign, up to the closing ']'. Returns the
+// index of that ']', or npos when the element is anything else (an
+// SD-ID with odd characters, a quote inside an unquoted value, no closing
+// bracket...), which the general reader below then handles. The finder
+// stops only at delimiters, 64 bytes per mask.
+size_t ScanSdElement(absl::string_view sd, SdFields* f) {
+  ByteSetFinder<'"', '\\', '=', ']', ' ', ','> find(sd);
+  size_t p = find.Next(1);
+  if (p >= sd.size()) return kNpos;
+  if (sd[p] == ']') return p;  // an SD-ID alone
+  if (sd[p] == ' ') {
+    ++p;  // past "junos@2636.1.1.1.2.40 "
+  } else if (sd[p] == '=') {
+    p = 1;  // no SD-ID: the parameters start at once
+  } else {
+    return kNpos;
+  }
+  const size_t params_start = p;
+  while (true) {
+    while (p < sd.size() && (sd[p] == ' ' || sd[p] == ',' || sd[p] == '\t')) {
+      ++p;
+    }
+    if (p >= sd.size()) return kNpos;
+    if (sd[p] == ']') {
+      f->params = sd.substr(params_start, p - params_start);
+      return p;
+    }
+    const size_t equals = find.Next(p);
+    if (equals == p || equals >= sd.size() || sd[equals] != '=') return kNpos;
+    const absl::string_view key = sd.substr(p, equals - p);
+    const size_t v = equals + 1;
+    absl::string_view value;
+    if (v < sd.size() && sd[v] == '"') {
+      size_t q = find.Next(v + 1);
+      while (q < sd.size() && sd[q] != '"') {
+        q = find.Next(sd[q] == '\\' ? q + 2 : q + 1);  // escapes skip a byte
+      }
+      if (q >= sd.size()) return kNpos;
+      value = sd.substr(v + 1, q - v - 1);
+      p = q + 1;
+    } else {
+      size_t e = find.Next(v);
+      while (e < sd.size() && (sd[e] == '=' || sd[e] == '\\')) {
+        e = find.Next(e + 1);
+      }
+      if (e >= sd.size() || sd[e] == '"') return kNpos;
+      value = sd.substr(v, e - v);
+      p = e;
+    }
+    Assign(key, value, f);
+  }
+}
+
+// The general reader, for what ScanSdElement does not take: the
+// element's extent first (quotes and escapes honoured), the SD-ID skipped
+// when a space comes before the first '=', then KeyValueScanner over the
+// parameters. False when the element is unterminated.
+bool ReadSdGeneral(absl::string_view sd, SdFields* f, size_t* used) {
+  *f = SdFields();
   if (sd.empty() || sd[0] != '[') return false;
-  const size_t p = FindSdElementEnd(sd, 0);
-  if (p == kNpos) return false;
-  absl::string_view inner = sd.substr(1, p - 1);
-  size_t space = inner.find(' ');
-  size_t equals = inner.find('=');
+  const size_t end = FindSdElementEnd(sd, 0);
+  if (end == kNpos) return false;
+  absl::string_view inner = sd.substr(1, end - 1);
+  const size_t space = inner.find(' ');
+  const size_t equals = inner.find('=');
   if (equals == kNpos) {
     inner = absl::string_view();  // an SD-ID alone
   } else if (space != kNpos && space < equals) {
     inner.remove_prefix(space + 1);  // "junos@2636.1.1.1.2.40 k=..."
   }
-  *params = inner;
-  *used = p + 1;
+  f->params = inner;
+  KeyValueScanner kv(inner);
+  absl::string_view key, value;
+  while (kv.Next(&key, &value)) Assign(key, value, f);
+  if (kv.malformed()) {
+    f->malformed = true;
+    f->malformed_at = inner.substr(kv.offset());
+  }
+  *used = end + 1;
   return true;
+}
+
+// Reads the element at sd[0]; `used` is the bytes up to and with its ']'.
+bool ReadSd(absl::string_view sd, SdFields* f, size_t* used) {
+  const size_t end = ScanSdElement(sd, f);
+  if (end != kNpos) {
+    *used = end + 1;
+    return true;
+  }
+  return ReadSdGeneral(sd, f, used);
 }
 
 struct Located {
   absl::string_view id;
-  absl::string_view params;  // structured-data parameters, may be empty
-  absl::string_view text;    // free text after the id, may be empty
+  SdFields sd;             // structured-data values, when there is an element
+  absl::string_view text;  // free text after the id, may be empty
   absl::string_view service_set;
   absl::string_view params_origin;
   absl::string_view text_origin;
@@ -355,7 +578,7 @@ bool Locate(const SyslogMessage& s, Located* loc, ParseError* error) {
     loc->id = s.msgid;
     if (!s.structured_data.empty()) {
       size_t used;
-      if (!SdElement(s.structured_data, &loc->params, &used)) {
+      if (!ReadSd(s.structured_data, &loc->sd, &used)) {
         return error->Set("unrecognized", "juniper: malformed structured data",
                           0);
       }
@@ -392,7 +615,7 @@ bool Locate(const SyslogMessage& s, Located* loc, ParseError* error) {
   if (rest.size() >= 2 && rest[0] == ' ' && rest[1] == '[') {
     rest.remove_prefix(1);
     size_t used;
-    if (!SdElement(rest, &loc->params, &used)) {
+    if (!ReadSd(rest, &loc->sd, &used)) {
       return error->Set("unrecognized", "juniper: unterminated structured data",
                         end + 1);
     }
@@ -425,43 +648,21 @@ bool FinishSession(bool create, Parsed* p, Errors* errors,
   return true;
 }
 
-bool ParseFlowParams(absl::string_view params, bool create, Parsed* p,
+bool ParseFlowParams(const SdFields& f, bool create, Parsed* p,
                      Errors* errors) {
-  absl::string_view src, sport, dst, dport, nsrc, nsport, proto;
-  absl::string_view service_set, vrf_group, routing_instance;
-  KeyValueScanner kv(params);
-  absl::string_view key, value;
-  while (kv.Next(&key, &value)) {
-    if (key == "source-address") {
-      src = value;
-    } else if (key == "source-port") {
-      sport = value;
-    } else if (key == "destination-address") {
-      dst = value;
-    } else if (key == "destination-port") {
-      dport = value;
-    } else if (key == "nat-source-address") {
-      nsrc = value;
-    } else if (key == "nat-source-port") {
-      nsport = value;
-    } else if (key == "protocol-id") {
-      proto = value;
-    } else if (key == "service-set-name") {
-      service_set = value;
-    } else if (key == "src-vrf-grp") {
-      vrf_group = value;
-    } else if (key == "routing-instance") {
-      routing_instance = value;
-    }
-  }
-  if (kv.malformed()) {
+  if (f.malformed) {
     return errors->Unrecognized("juniper: malformed structured data",
-                                params.substr(kv.offset()));
+                                f.malformed_at);
   }
+  const absl::string_view src = f[kSourceAddress], sport = f[kSourcePort],
+                          dst = f[kDestinationAddress],
+                          dport = f[kDestinationPort],
+                          nsrc = f[kNatSourceAddress],
+                          nsport = f[kNatSourcePort], proto = f[kProtocolId];
   if (src.empty() || sport.empty() || dst.empty() || dport.empty() ||
       nsrc.empty() || nsport.empty() || proto.empty()) {
     return errors->Unrecognized(
-        "juniper: session structured data lacks a required field", params);
+        "juniper: session structured data lacks a required field", f.params);
   }
   if (!ParseIp(src, &p->inside)) {
     return errors->Invalid("juniper: invalid source-address", src);
@@ -484,12 +685,12 @@ bool ParseFlowParams(absl::string_view params, bool create, Parsed* p,
   if (!ParseProtocol(proto, &p->protocol)) {
     return errors->Invalid("juniper: invalid protocol-id", proto);
   }
-  if (Meaningful(service_set)) {
-    p->vrf = service_set;
-  } else if (Meaningful(vrf_group)) {
-    p->vrf = vrf_group;
-  } else if (Meaningful(routing_instance)) {
-    p->vrf = routing_instance;
+  if (Meaningful(f[kServiceSetName])) {
+    p->vrf = f[kServiceSetName];
+  } else if (Meaningful(f[kSrcVrfGrp])) {
+    p->vrf = f[kSrcVrfGrp];
+  } else if (Meaningful(f[kRoutingInstance])) {
+    p->vrf = f[kRoutingInstance];
   }
   return FinishSession(create, p, errors, nsrc);
 }
@@ -748,31 +949,18 @@ bool FinishBlock(cgnat::v1::Action action, Parsed* p, Errors* errors,
   return true;
 }
 
-bool ParsePbaParams(absl::string_view params, cgnat::v1::Action action,
-                    Parsed* p, Errors* errors) {
-  absl::string_view internal, reflexive, low, high, epoch;
-  KeyValueScanner kv(params);
-  absl::string_view key, value;
-  while (kv.Next(&key, &value)) {
-    if (key == "internal-ip") {
-      internal = value;
-    } else if (key == "reflexive-ip") {
-      reflexive = value;
-    } else if (key == "block-port-low") {
-      low = value;
-    } else if (key == "block-port-high") {
-      high = value;
-    } else if (key == "epoch-time-64") {
-      epoch = value;
-    }
-  }
-  if (kv.malformed()) {
+bool ParsePbaParams(const SdFields& f, cgnat::v1::Action action, Parsed* p,
+                    Errors* errors) {
+  if (f.malformed) {
     return errors->Unrecognized("juniper: malformed structured data",
-                                params.substr(kv.offset()));
+                                f.malformed_at);
   }
+  const absl::string_view internal = f[kInternalIp],
+                          reflexive = f[kReflexiveIp], low = f[kBlockPortLow],
+                          high = f[kBlockPortHigh], epoch = f[kEpochTime64];
   if (internal.empty() || reflexive.empty() || low.empty() || high.empty()) {
     return errors->Unrecognized(
-        "juniper: port block structured data lacks a required field", params);
+        "juniper: port block structured data lacks a required field", f.params);
   }
   if (!ParseIp(internal, &p->inside)) {
     return errors->Invalid("juniper: invalid internal-ip", internal);
@@ -913,9 +1101,9 @@ bool ParseJuniper(const VendorInput& input, NatEvent* event,
     case Kind::kFlowCreate:
     case Kind::kFlowClose: {
       bool create = kind == Kind::kFlowCreate;
-      if (absl::StrContains(loc.params, "source-address=")) {
+      if (loc.sd.MeantForSession()) {
         errors.set_origin(loc.params_origin);
-        ok = ParseFlowParams(loc.params, create, &p, &errors);
+        ok = ParseFlowParams(loc.sd, create, &p, &errors);
       } else if (!loc.text.empty()) {
         ok = ParseFlowText(loc.text, create, &p, &errors);
       } else {
@@ -931,9 +1119,9 @@ bool ParseJuniper(const VendorInput& input, NatEvent* event,
                                  : kind == Kind::kPbaRelease
                                      ? cgnat::v1::DELETE
                                      : cgnat::v1::UPDATE;
-      if (absl::StrContains(loc.params, "internal-ip=")) {
+      if (loc.sd.MeantForBlock()) {
         errors.set_origin(loc.params_origin);
-        ok = ParsePbaParams(loc.params, action, &p, &errors);
+        ok = ParsePbaParams(loc.sd, action, &p, &errors);
       } else if (!loc.text.empty()) {
         ok = ParsePbaText(loc.text, action, &p, &errors);
       } else {

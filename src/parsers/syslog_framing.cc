@@ -1,7 +1,12 @@
 #include "src/parsers/syslog_framing.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "absl/base/attributes.h"
 
@@ -68,24 +73,99 @@ size_t FirstOf(absl::string_view text, size_t from) {
   return p;
 }
 
+// Bit i set when data[i] == c, for 16 bytes; SSE2 (every x86-64 has it),
+// a byte loop elsewhere. fields.h has the same for sets of bytes, which
+// this library does not depend on.
+uint64_t Mask16(const char* data, char c) {
+#if defined(__SSE2__)
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data));
+  return static_cast<uint16_t>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))));
+#else
+  uint64_t mask = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (data[i] == c) mask |= uint64_t{1} << i;
+  }
+  return mask;
+#endif
+}
+
+// Bit i set when data[i] == c, for 64 bytes.
+uint64_t Mask64(const char* data, char c) {
+  return Mask16(data, c) | Mask16(data + 16, c) << 16 |
+         Mask16(data + 32, c) << 32 | Mask16(data + 48, c) << 48;
+}
+
+// Bit i is the XOR of bits 0..i: over a mask of quote characters, the
+// bytes from an opening quote up to (not including) its closing quote.
+uint64_t PrefixXor(uint64_t m) {
+  m ^= m << 1;
+  m ^= m << 2;
+  m ^= m << 4;
+  m ^= m << 8;
+  m ^= m << 16;
+  m ^= m << 32;
+  return m;
+}
+
 // Index of the ']' closing the SD-ELEMENT opened at line[open], quotes
 // and backslash escapes (inside PARAM-VALUEs) honoured; npos if it is
-// unterminated.
+// unterminated. A Junos SD-ELEMENT is ~500 bytes with ~75 quotes, so
+// stopping at every quote cost more than the rest of the header; instead
+// 64 bytes at a time, the quoted bytes are computed from the quote mask
+// (PrefixXor) and the first ']' outside them is the end. A block holding a
+// backslash (rare: an escape inside a value) is walked byte by byte.
 size_t SdElementEnd(absl::string_view line, size_t open) {
-  size_t p = open + 1;
   bool in_quotes = false;
-  while (true) {
-    p = in_quotes ? FirstOf<'"', '\\'>(line, p) : FirstOf<'"', ']'>(line, p);
-    if (p >= line.size()) return absl::string_view::npos;
-    const char c = line[p];
-    if (c == ']') return p;
-    if (c == '\\') {
-      p += 2;  // the backslash and the character it escapes
-    } else {
-      in_quotes = !in_quotes;
-      ++p;
+  for (size_t base = open + 1; base < line.size(); base += 64) {
+    const size_t n = std::min<size_t>(64, line.size() - base);
+    // The 64 bytes from `base`; at the end of the line, the last 64 bytes
+    // (shifted down to start at `base`), or a zero-padded copy of a line
+    // shorter than that.
+    const char* data = line.data() + base;
+    size_t shift = 0;
+    char padded[64];
+    if (n < 64) {
+      if (line.size() >= 64) {
+        shift = 64 - n;
+        data = line.data() + line.size() - 64;
+      } else {
+        std::memset(padded, 0, sizeof(padded));
+        std::memcpy(padded, data, n);
+        data = padded;
+      }
+    }
+    const uint64_t quotes = Mask64(data, '"') >> shift;
+    const uint64_t brackets = Mask64(data, ']') >> shift;
+    const uint64_t backslashes = Mask64(data, '\\') >> shift;
+    if (backslashes == 0) {
+      uint64_t quoted = PrefixXor(quotes);
+      if (in_quotes) quoted = ~quoted;
+      const uint64_t ends = brackets & ~quoted;
+      if (ends != 0) {
+        return base + static_cast<size_t>(__builtin_ctzll(ends));
+      }
+      in_quotes = (quoted >> 63) != 0;
+      continue;
+    }
+    const char* bytes = line.data() + base;
+    for (size_t i = 0; i < n; ++i) {
+      const char c = bytes[i];
+      if (in_quotes) {
+        if (c == '\\') {
+          ++i;  // the escaped character; it may be in the next block
+          if (i == n) base += 1;
+        } else if (c == '"') {
+          in_quotes = false;
+        }
+      } else if (c == '"') {
+        in_quotes = true;
+      } else if (c == ']') {
+        return base + i;
+      }
     }
   }
+  return absl::string_view::npos;
 }
 
 // Reads exactly `n` digits at text[*pos].
