@@ -10,8 +10,9 @@
 // parse stage does per record: syslog framing, (detection,) the vendor
 // parser into a NatEvent on an arena that is reset every 1024 records
 // like the engine's batch arena (with the same 1 MiB initial block, so a
-// reset keeps the memory, as in the engine). Figures are lines/s per core (thread CPU
-// time, so other load on the machine matters less) and MB/s of input.
+// reset keeps the memory, as in the engine). Figures are lines/s per core
+// (thread CPU time, so other load on the machine matters less) and MB/s of
+// input.
 
 #include <time.h>
 
@@ -132,7 +133,8 @@ bool ParseWith(const VendorFormat* fixed, const PatternParser* patterns,
                 ? format->parse(input, event, &body_time, &error)
                 : patterns->Parse(input, event, &body_time, &error);
   if (!ok) return false;
-  if (format != nullptr) event->set_vendor(format->name.data(), format->name.size());
+  if (format != nullptr)
+    event->set_vendor(format->name.data(), format->name.size());
   return true;
 }
 
@@ -165,15 +167,14 @@ int Main() {
     std::vector<std::string> lines =
         ReadLines(absl::StrCat(kTestdata, f.name, ".log"));
     if (lines.empty()) {
-      std::fprintf(stderr, "no fixture for %s\n",
-                   std::string(f.name).c_str());
+      std::fprintf(stderr, "no fixture for %s\n", std::string(f.name).c_str());
       return 1;
     }
-    results.push_back(Measure(
-        std::string(f.name), lines,
-        [&](const std::string& line, google::protobuf::Arena* arena) {
-          return ParseWith(&f, nullptr, line, arena);
-        }));
+    results.push_back(
+        Measure(std::string(f.name), lines,
+                [&](const std::string& line, google::protobuf::Arena* arena) {
+                  return ParseWith(&f, nullptr, line, arena);
+                }));
     per_format.push_back(std::move(lines));
   }
   // The mix: formats interleaved line by line, as a shared collector
@@ -188,11 +189,11 @@ int Main() {
     }
     if (!any) break;
   }
-  results.push_back(Measure(
-      "auto_detect (mix)", mix,
-      [&](const std::string& line, google::protobuf::Arena* arena) {
-        return ParseWith(nullptr, nullptr, line, arena);
-      }));
+  results.push_back(
+      Measure("auto_detect (mix)", mix,
+              [&](const std::string& line, google::protobuf::Arena* arena) {
+                return ParseWith(nullptr, nullptr, line, arena);
+              }));
 
   auto loaded = LoadTopologyFile("topology/nfware_pattern.yaml");
   if (!loaded.ok()) {
@@ -208,15 +209,15 @@ int Main() {
         &issues);
   }
   const std::string nfware_file = absl::StrCat(kTestdata, "nfware.log");
-  results.push_back(Measure(
-      "pattern (nfware_pattern.yaml)", ReadLines(nfware_file),
-      [&](const std::string& line, google::protobuf::Arena* arena) {
-        return ParseWith(nullptr, patterns.get(), line, arena);
-      }));
+  results.push_back(
+      Measure("pattern (nfware_pattern.yaml)", ReadLines(nfware_file),
+              [&](const std::string& line, google::protobuf::Arena* arena) {
+                return ParseWith(nullptr, patterns.get(), line, arena);
+              }));
 
   const double python = PythonBaseline(nfware_file);
-  std::printf("\n%-32s %6s %7s %14s %8s %9s\n", "format", "lines",
-              "B/line", "lines/s/core", "MB/s", "rejected");
+  std::printf("\n%-32s %6s %7s %14s %8s %9s\n", "format", "lines", "B/line",
+              "lines/s/core", "MB/s", "rejected");
   for (const Result& r : results) {
     std::printf("%-32s %6zu %7.0f %14.0f %8.1f %9zu\n", r.name.c_str(),
                 r.distinct_lines, r.bytes_per_line, r.lines_per_s, r.mb_per_s,

@@ -193,31 +193,6 @@ size_t At(absl::string_view whole, absl::string_view part) {
 
 // ---------------------------------------------------------------- time
 
-int MonthFromAbbrev(absl::string_view t) {
-  static constexpr absl::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr",
-                                                  "May", "Jun", "Jul", "Aug",
-                                                  "Sep", "Oct", "Nov", "Dec"};
-  if (t.size() < 3) return 0;
-  for (int i = 0; i < 12; ++i) {
-    if (t.substr(0, 3) == kMonths[i]) return i + 1;
-  }
-  return 0;
-}
-
-// Reads 1..max_digits digits at t[*p].
-bool ReadNumber(absl::string_view t, size_t* p, size_t min_digits,
-                size_t max_digits, int* value) {
-  size_t start = *p;
-  int v = 0;
-  while (*p < t.size() && IsDigit(t[*p]) && *p - start < max_digits) {
-    v = v * 10 + (t[*p] - '0');
-    ++*p;
-  }
-  if (*p - start < min_digits) return false;
-  *value = v;
-  return true;
-}
-
 enum class TimeStatus { kOk, kBad, kUnknownZone };
 
 // CEF rt: epoch milliseconds (10 digits or fewer read as seconds), or
@@ -234,22 +209,22 @@ TimeStatus ParseCefTime(absl::string_view t, const SyslogTimeContext& tc,
     *ms = static_cast<int64_t>(v);
     return TimeStatus::kOk;
   }
-  int month = MonthFromAbbrev(t);
+  int month = ParseMonthAbbrev(t);
   if (month == 0 || t.size() < 4 || t[3] != ' ') return TimeStatus::kBad;
   size_t p = 4;
   if (p < t.size() && t[p] == ' ') ++p;
   int day, year = -1, hour, minute, second, frac_ms = 0;
-  if (!ReadNumber(t, &p, 1, 2, &day) || p >= t.size() || t[p] != ' ') {
+  if (!ReadDecimal(t, &p, 1, 2, &day) || p >= t.size() || t[p] != ' ') {
     return TimeStatus::kBad;
   }
   ++p;
   if (p + 4 < t.size() && t[p + 4] == ' ') {
-    if (!ReadNumber(t, &p, 4, 4, &year)) return TimeStatus::kBad;
+    if (!ReadDecimal(t, &p, 4, 4, &year)) return TimeStatus::kBad;
     ++p;
   }
-  if (!ReadNumber(t, &p, 2, 2, &hour) || p >= t.size() || t[p++] != ':' ||
-      !ReadNumber(t, &p, 2, 2, &minute) || p >= t.size() || t[p++] != ':' ||
-      !ReadNumber(t, &p, 2, 2, &second)) {
+  if (!ReadDecimal(t, &p, 2, 2, &hour) || p >= t.size() || t[p++] != ':' ||
+      !ReadDecimal(t, &p, 2, 2, &minute) || p >= t.size() || t[p++] != ':' ||
+      !ReadDecimal(t, &p, 2, 2, &second)) {
     return TimeStatus::kBad;
   }
   if (p < t.size() && t[p] == '.') {
@@ -278,9 +253,9 @@ TimeStatus ParseCefTime(absl::string_view t, const SyslogTimeContext& tc,
   } else if (zone_text[0] == '+' || zone_text[0] == '-') {
     size_t q = 1;
     int oh, om;
-    if (!ReadNumber(zone_text, &q, 2, 2, &oh)) return TimeStatus::kBad;
+    if (!ReadDecimal(zone_text, &q, 2, 2, &oh)) return TimeStatus::kBad;
     if (q < zone_text.size() && zone_text[q] == ':') ++q;
-    if (!ReadNumber(zone_text, &q, 2, 2, &om) || q != zone_text.size() ||
+    if (!ReadDecimal(zone_text, &q, 2, 2, &om) || q != zone_text.size() ||
         oh > 23 || om > 59) {
       return TimeStatus::kBad;
     }

@@ -153,30 +153,6 @@ absl::string_view TrimLeft(absl::string_view s) {
 
 // ---------------------------------------------------------------- time
 
-int MonthFromAbbrev(absl::string_view t) {
-  static constexpr absl::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr",
-                                                  "May", "Jun", "Jul", "Aug",
-                                                  "Sep", "Oct", "Nov", "Dec"};
-  if (t.size() < 3) return 0;
-  for (int i = 0; i < 12; ++i) {
-    if (t.substr(0, 3) == kMonths[i]) return i + 1;
-  }
-  return 0;
-}
-
-bool ReadNumber(absl::string_view t, size_t* p, size_t min_digits,
-                size_t max_digits, int* value) {
-  size_t start = *p;
-  int v = 0;
-  while (*p < t.size() && IsDigit(t[*p]) && *p - start < max_digits) {
-    v = v * 10 + (t[*p] - '0');
-    ++*p;
-  }
-  if (*p - start < min_digits) return false;
-  *value = v;
-  return true;
-}
-
 // The ASA's own timestamp at the start of the text before the tag.
 // True with *ms set only for a time with a year in a known zone.
 bool ParsePrefixTime(absl::string_view prefix, const SyslogTimeContext& tc,
@@ -184,23 +160,23 @@ bool ParsePrefixTime(absl::string_view prefix, const SyslogTimeContext& tc,
   size_t p = 0;
   while (p < prefix.size() && (prefix[p] == ':' || prefix[p] == ' ')) ++p;
   absl::string_view t = prefix.substr(p);
-  int month = MonthFromAbbrev(t);
+  int month = ParseMonthAbbrev(t);
   if (month == 0 || t.size() < 4 || t[3] != ' ') return false;
   p = 4;
   if (p < t.size() && t[p] == ' ') ++p;
   int day, year, hour, minute, second, frac_ms = 0;
-  if (!ReadNumber(t, &p, 1, 2, &day) || p >= t.size() || t[p] != ' ') {
+  if (!ReadDecimal(t, &p, 1, 2, &day) || p >= t.size() || t[p] != ' ') {
     return false;
   }
   ++p;
   if (!(p + 4 < t.size() && t[p + 4] == ' ' &&
-        ReadNumber(t, &p, 4, 4, &year))) {
+        ReadDecimal(t, &p, 4, 4, &year))) {
     return false;  // no year: the header's time is as good
   }
   ++p;
-  if (!ReadNumber(t, &p, 2, 2, &hour) || p >= t.size() || t[p++] != ':' ||
-      !ReadNumber(t, &p, 2, 2, &minute) || p >= t.size() || t[p++] != ':' ||
-      !ReadNumber(t, &p, 2, 2, &second)) {
+  if (!ReadDecimal(t, &p, 2, 2, &hour) || p >= t.size() || t[p++] != ':' ||
+      !ReadDecimal(t, &p, 2, 2, &minute) || p >= t.size() || t[p++] != ':' ||
+      !ReadDecimal(t, &p, 2, 2, &second)) {
     return false;
   }
   if (p < t.size() && t[p] == '.') {
@@ -412,9 +388,9 @@ bool ParseXlate(absl::string_view m, size_t p, int id, NatEvent* event,
     p += 10;
     size_t d = p;
     int h, mm, ss;
-    if (!ReadNumber(m, &p, 1, 6, &h) || p >= m.size() || m[p++] != ':' ||
-        !ReadNumber(m, &p, 2, 2, &mm) || p >= m.size() || m[p++] != ':' ||
-        !ReadNumber(m, &p, 2, 2, &ss) || mm > 59 || ss > 59) {
+    if (!ReadDecimal(m, &p, 1, 6, &h) || p >= m.size() || m[p++] != ':' ||
+        !ReadDecimal(m, &p, 2, 2, &mm) || p >= m.size() || m[p++] != ':' ||
+        !ReadDecimal(m, &p, 2, 2, &ss) || mm > 59 || ss > 59) {
       return error->Set("invalid_value", "cisco_asa: invalid duration", d);
     }
   }

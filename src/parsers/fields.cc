@@ -148,6 +148,31 @@ bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
   return true;
 }
 
+int ParseMonthAbbrev(absl::string_view text) {
+  static constexpr absl::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr",
+                                                  "May", "Jun", "Jul", "Aug",
+                                                  "Sep", "Oct", "Nov", "Dec"};
+  if (text.size() < 3) return 0;
+  for (int i = 0; i < 12; ++i) {
+    if (text.substr(0, 3) == kMonths[i]) return i + 1;
+  }
+  return 0;
+}
+
+bool ReadDecimal(absl::string_view text, size_t* pos, size_t min_digits,
+                 size_t max_digits, int* value) {
+  const size_t start = *pos;
+  int v = 0;
+  while (*pos < text.size() && text[*pos] >= '0' && text[*pos] <= '9' &&
+         *pos - start < max_digits) {
+    v = v * 10 + (text[*pos] - '0');
+    ++*pos;
+  }
+  if (*pos - start < min_digits) return false;
+  *value = v;
+  return true;
+}
+
 bool ParseUint64(absl::string_view text, uint64_t* out) {
   if (text.empty() || text.size() > 19) return false;
   uint64_t v = 0;

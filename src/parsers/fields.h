@@ -48,6 +48,16 @@ int64_t CivilToUnixSeconds(int64_t year, int month, int day, int hour,
 // The civil year of an instant in `zone` (same UTC shortcut).
 int64_t CivilYearAt(int64_t unix_ms, const absl::TimeZone& zone);
 
+// 1..12 for "Jan".."Dec" at the start of `text` (case-sensitive, as
+// syslog writes them), 0 otherwise.
+int ParseMonthAbbrev(absl::string_view text);
+
+// Reads min_digits..max_digits decimal digits at text[*pos] into *value
+// and advances *pos; false (with *pos moved past what was read) when
+// fewer than min_digits are there.
+bool ReadDecimal(absl::string_view text, size_t* pos, size_t min_digits,
+                 size_t max_digits, int* value);
+
 // Whether `s` is exactly `literal`. The length is a constant, so this
 // compiles to a length test and a few loads rather than a memcmp call
 // (what comparing two string_views costs): for key dispatch.

@@ -474,23 +474,28 @@ bool StringEquals(absl::string_view raw, bool escaped, absl::string_view text) {
 
 }  // namespace
 
-bool JsonObjectScanner::Fail(const char* what, size_t at) {
+bool JsonContainerScanner::Fail(const char* what, size_t at) {
   state_ = State::kFailed;
   error_ = what;
   error_at_ = at;
   return false;
 }
 
-bool JsonObjectScanner::Finish() {
+bool JsonContainerScanner::Finish() {
   while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
   if (pos_ < text_.size()) {
-    return Fail("json: trailing characters after the object", pos_);
+    return Fail(object_ ? "json: trailing characters after the object"
+                        : "json: trailing characters after the array",
+                pos_);
   }
   state_ = State::kDone;
   return false;
 }
 
-bool JsonObjectScanner::Next(JsonMember* member) {
+bool JsonContainerScanner::AtNextElement() {
+  const char close = object_ ? '}' : ']';
+  const char* const unterminated =
+      object_ ? "json: unterminated object" : "json: unterminated array";
   Cursor c{text_, pos_};
   switch (state_) {
     case State::kDone:
@@ -499,31 +504,45 @@ bool JsonObjectScanner::Next(JsonMember* member) {
     case State::kStart:
       c.SkipSpace();
       if (c.AtEnd()) return Fail("json: empty input", c.pos);
-      if (c.Peek() != '{') return Fail("json: expected '{'", c.pos);
+      if (c.Peek() != (object_ ? '{' : '[')) {
+        return Fail(object_ ? "json: expected '{'" : "json: expected '['",
+                    c.pos);
+      }
       ++c.pos;
       state_ = State::kFirst;
       [[fallthrough]];
     case State::kFirst:
       c.SkipSpace();
-      if (c.AtEnd()) return Fail("json: unterminated object", c.pos);
-      if (c.Peek() == '}') {
+      if (c.AtEnd()) return Fail(unterminated, c.pos);
+      if (c.Peek() == close) {
         pos_ = c.pos + 1;
         return Finish();
       }
       break;
-    case State::kMembers:
+    case State::kMore:
       c.SkipSpace();
-      if (c.AtEnd()) return Fail("json: unterminated object", c.pos);
-      if (c.Peek() == '}') {
+      if (c.AtEnd()) return Fail(unterminated, c.pos);
+      if (c.Peek() == close) {
         pos_ = c.pos + 1;
         return Finish();
       }
-      if (c.Peek() != ',') return Fail("json: expected ',' or '}'", c.pos);
+      if (c.Peek() != ',') {
+        return Fail(
+            object_ ? "json: expected ',' or '}'" : "json: expected ',' or ']'",
+            c.pos);
+      }
       ++c.pos;
       c.SkipSpace();
-      if (c.AtEnd()) return Fail("json: unterminated object", c.pos);
+      if (c.AtEnd()) return Fail(unterminated, c.pos);
       break;
   }
+  pos_ = c.pos;
+  return true;
+}
+
+bool JsonObjectScanner::Next(JsonMember* member) {
+  if (!AtNextElement()) return false;
+  Cursor c{text_, pos_};
   if (c.Peek() != '"') return Fail("json: expected a string key", c.pos);
   const size_t key_start = c.pos;
   bool key_escaped;
@@ -540,65 +559,18 @@ bool JsonObjectScanner::Next(JsonMember* member) {
     return Fail(c.error, c.error_at);
   }
   member->value.offset += base_;
-  pos_ = c.pos;
-  state_ = State::kMembers;
+  ElementRead(c.pos);
   return true;
 }
 
-bool JsonArrayScanner::Fail(const char* what, size_t at) {
-  state_ = State::kFailed;
-  error_ = what;
-  error_at_ = at;
-  return false;
-}
-
-bool JsonArrayScanner::Finish() {
-  while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
-  if (pos_ < text_.size()) {
-    return Fail("json: trailing characters after the array", pos_);
-  }
-  state_ = State::kDone;
-  return false;
-}
-
 bool JsonArrayScanner::Next(JsonValue* value) {
+  if (!AtNextElement()) return false;
   Cursor c{text_, pos_};
-  switch (state_) {
-    case State::kDone:
-    case State::kFailed:
-      return false;
-    case State::kStart:
-      c.SkipSpace();
-      if (c.AtEnd()) return Fail("json: empty input", c.pos);
-      if (c.Peek() != '[') return Fail("json: expected '['", c.pos);
-      ++c.pos;
-      state_ = State::kFirst;
-      [[fallthrough]];
-    case State::kFirst:
-      c.SkipSpace();
-      if (c.AtEnd()) return Fail("json: unterminated array", c.pos);
-      if (c.Peek() == ']') {
-        pos_ = c.pos + 1;
-        return Finish();
-      }
-      break;
-    case State::kElements:
-      c.SkipSpace();
-      if (c.AtEnd()) return Fail("json: unterminated array", c.pos);
-      if (c.Peek() == ']') {
-        pos_ = c.pos + 1;
-        return Finish();
-      }
-      if (c.Peek() != ',') return Fail("json: expected ',' or ']'", c.pos);
-      ++c.pos;
-      break;
-  }
   if (!ScanValue(&c, kJsonMaxDepth - 1, value)) {
     return Fail(c.error, c.error_at);
   }
   value->offset += base_;
-  pos_ = c.pos;
-  state_ = State::kElements;
+  ElementRead(c.pos);
   return true;
 }
 

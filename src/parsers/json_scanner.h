@@ -67,19 +67,10 @@ struct JsonMember {
   JsonValue value;
 };
 
-// Iterates the members of one JSON object. Leading and trailing white
-// space around the object is allowed, anything else is an error.
-class JsonObjectScanner {
+// What the object and array scanners share: the text, the position, the
+// error, and the walk over brackets and commas between elements.
+class JsonContainerScanner {
  public:
-  // `base_offset` is added to every reported offset, so that a scanner
-  // over a nested value (a view into a larger text) reports positions in
-  // the larger text.
-  explicit JsonObjectScanner(absl::string_view text, size_t base_offset = 0)
-      : text_(text), base_(base_offset) {}
-
-  // The next member; false at the end of the object or on an error.
-  bool Next(JsonMember* member);
-
   // True once the whole text has been read without error.
   bool done() const { return state_ == State::kDone; }
   // True after an error; error() and error_offset() say what and where.
@@ -87,44 +78,58 @@ class JsonObjectScanner {
   const char* error() const { return error_; }
   size_t error_offset() const { return base_ + error_at_; }
 
- private:
-  enum class State { kStart, kFirst, kMembers, kDone, kFailed };
+ protected:
+  // `base_offset` is added to every reported offset, so that a scanner
+  // over a nested value (a view into a larger text) reports positions in
+  // the larger text. `open` is '{' or '['.
+  JsonContainerScanner(absl::string_view text, size_t base_offset, char open)
+      : text_(text), base_(base_offset), object_(open == '{') {}
+
+  // Moves pos_ past the opening bracket, or the comma after the previous
+  // element, and white space. True when the next element starts at pos_;
+  // false at the closing bracket (then done(), or failed() on trailing
+  // characters) and on an error.
+  bool AtNextElement();
+  // Called once an element has been read up to `end`.
+  void ElementRead(size_t end) {
+    pos_ = end;
+    state_ = State::kMore;
+  }
   bool Fail(const char* what, size_t at);
-  bool Finish();
 
   absl::string_view text_;
   size_t base_;
   size_t pos_ = 0;
+
+ private:
+  enum class State { kStart, kFirst, kMore, kDone, kFailed };
+  bool Finish();
+
+  bool object_;
   State state_ = State::kStart;
   const char* error_ = "";
   size_t error_at_ = 0;
 };
 
+// Iterates the members of one JSON object. Leading and trailing white
+// space around the object is allowed, anything else is an error.
+class JsonObjectScanner : public JsonContainerScanner {
+ public:
+  explicit JsonObjectScanner(absl::string_view text, size_t base_offset = 0)
+      : JsonContainerScanner(text, base_offset, '{') {}
+
+  // The next member; false at the end of the object or on an error.
+  bool Next(JsonMember* member);
+};
+
 // Iterates the elements of one JSON array (for example the raw view of an
 // array member). Same conventions as JsonObjectScanner.
-class JsonArrayScanner {
+class JsonArrayScanner : public JsonContainerScanner {
  public:
   explicit JsonArrayScanner(absl::string_view text, size_t base_offset = 0)
-      : text_(text), base_(base_offset) {}
+      : JsonContainerScanner(text, base_offset, '[') {}
 
   bool Next(JsonValue* value);
-
-  bool done() const { return state_ == State::kDone; }
-  bool failed() const { return state_ == State::kFailed; }
-  const char* error() const { return error_; }
-  size_t error_offset() const { return base_ + error_at_; }
-
- private:
-  enum class State { kStart, kFirst, kElements, kDone, kFailed };
-  bool Fail(const char* what, size_t at);
-  bool Finish();
-
-  absl::string_view text_;
-  size_t base_;
-  size_t pos_ = 0;
-  State state_ = State::kStart;
-  const char* error_ = "";
-  size_t error_at_ = 0;
 };
 
 // Whether the string view `raw` (as handed out above, escaped or not)

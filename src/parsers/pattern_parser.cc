@@ -148,19 +148,18 @@ std::unique_ptr<PatternParser> PatternParser::Create(
   const size_t issues_before = issues->size();
   auto parser = std::unique_ptr<PatternParser>(new PatternParser());
   if (patterns.empty()) {
-    issues->push_back({"patterns",
-                       "format pattern needs at least one entry in patterns"});
+    issues->push_back(
+        {"patterns", "format pattern needs at least one entry in patterns"});
     return nullptr;
   }
   for (int i = 0; i < patterns.size(); ++i) {
     const stages::v1::Pattern& p = patterns[i];
     const std::string path = absl::StrCat("patterns[", i, "]");
     auto add = [&](const std::string& sub, std::string message) {
-      issues->push_back(
-          {sub.empty() ? path : absl::StrCat(path, ".", sub),
-           p.name().empty() ? std::move(message)
-                            : absl::StrCat("pattern '", p.name(), "': ",
-                                           message)});
+      issues->push_back({sub.empty() ? path : absl::StrCat(path, ".", sub),
+                         p.name().empty() ? std::move(message)
+                                          : absl::StrCat("pattern '", p.name(),
+                                                         "': ", message)});
     };
     auto c = std::make_unique<Compiled>();
     c->name = p.name().empty() ? absl::StrCat("#", i) : p.name();
@@ -179,8 +178,7 @@ std::unique_ptr<PatternParser> PatternParser::Create(
     c->groups = c->regex->NumberOfCapturingGroups() + 1;
     if (c->groups > kMaxCaptures) {
       add("regex", absl::StrCat("has ", c->groups - 1,
-                                " capturing groups; at most ",
-                                kMaxCaptures - 1,
+                                " capturing groups; at most ", kMaxCaptures - 1,
                                 " (use (?:...) for groups that capture "
                                 "nothing)"));
       continue;
@@ -199,8 +197,8 @@ std::unique_ptr<PatternParser> PatternParser::Create(
       Field field;
       if (!FindField(field_name, &field)) {
         add(absl::StrCat("fields[\"", capture, "\"]"),
-            absl::StrCat("'", field_name, "' is not a NatEvent field; one of: ",
-                         FieldList()));
+            absl::StrCat("'", field_name,
+                         "' is not a NatEvent field; one of: ", FieldList()));
       }
     }
     bool seen[static_cast<int>(Field::kEventTime) + 1] = {};
@@ -218,8 +216,8 @@ std::unique_ptr<PatternParser> PatternParser::Create(
         continue;
       }
       if (seen[static_cast<int>(field)]) {
-        add("regex", absl::StrCat("two captures fill the same field (",
-                                  name, ")"));
+        add("regex",
+            absl::StrCat("two captures fill the same field (", name, ")"));
         continue;
       }
       seen[static_cast<int>(field)] = true;
@@ -235,12 +233,14 @@ std::unique_ptr<PatternParser> PatternParser::Create(
     }
     c->protocol = p.protocol();
     if (!has(Field::kAction) && c->action == cgnat::v1::ACTION_UNSPECIFIED) {
-      add("", "needs an action: a capture named action, or action: "
-              "create|delete|update");
+      add("",
+          "needs an action: a capture named action, or action: "
+          "create|delete|update");
     }
     if (!has(Field::kMapping) && c->mapping == cgnat::v1::MAPPING_UNSPECIFIED) {
-      add("", "needs a mapping: a capture named mapping, or mapping: "
-              "session|port|address|port_block");
+      add("",
+          "needs a mapping: a capture named mapping, or mapping: "
+          "session|port|address|port_block");
     }
     if (!has(Field::kInsideIp) || !has(Field::kOutsideIp)) {
       add("regex", "needs captures inside_ip and outside_ip");
@@ -248,9 +248,9 @@ std::unique_ptr<PatternParser> PatternParser::Create(
     // What a constant mapping requires, checked once here.
     auto require = [&](Field f, absl::string_view name) {
       if (!has(f)) {
-        add("regex", absl::StrCat("mapping ",
-                                  cgnat::v1::Mapping_Name(c->mapping),
-                                  " needs a capture named ", name));
+        add("regex",
+            absl::StrCat("mapping ", cgnat::v1::Mapping_Name(c->mapping),
+                         " needs a capture named ", name));
       }
     };
     switch (c->mapping) {
@@ -413,8 +413,7 @@ bool PatternParser::Parse(const VendorInput& input, NatEvent* event,
         break;
       case Field::kDestinationIp:
         if (!SetIpText(v, event->mutable_destination_ip())) {
-          return error->Set("invalid_value", "pattern: bad destination_ip",
-                            at);
+          return error->Set("invalid_value", "pattern: bad destination_ip", at);
         }
         break;
       case Field::kInsidePort:

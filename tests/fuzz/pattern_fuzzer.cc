@@ -57,8 +57,7 @@ const netstreams::PatternParser* Parser() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace netstreams;
   SyslogMessage syslog;
-  syslog.message =
-      absl::string_view(reinterpret_cast<const char*>(data), size);
+  syslog.message = absl::string_view(reinterpret_cast<const char*>(data), size);
   SyslogTimeContext time{absl::UTCTimeZone(), 1795176000000};
   cgnat::v1::NatEvent event;
   BodyTime body_time;

@@ -40,10 +40,10 @@ TEST(FieldsTest, KeyValueLists) {
             (std::vector<std::string>{"a|1", "b|two words", "c|3", "d|",
                                       R"(e|x\"y)"}));
   EXPECT_FALSE(malformed);
-  EXPECT_EQ(Pairs(R"(lsn_event="LSN_DELETE",start="1562092616047")",
-                  &malformed),
-            (std::vector<std::string>{"lsn_event|LSN_DELETE",
-                                      "start|1562092616047"}));
+  EXPECT_EQ(
+      Pairs(R"(lsn_event="LSN_DELETE",start="1562092616047")", &malformed),
+      (std::vector<std::string>{"lsn_event|LSN_DELETE",
+                                "start|1562092616047"}));
   Pairs(R"(a="unterminated)", &malformed);
   EXPECT_TRUE(malformed);
   Pairs("just words", &malformed);

@@ -11,9 +11,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "gtest/gtest.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
 #include "netstreams/stages/v1/parse.pb.h"
 #include "src/parsers/nfware_parser.h"
 #include "src/topology/topology_loader.h"
@@ -51,7 +51,7 @@ struct Result {
 };
 
 Result RunPattern(const PatternParser& parser, const std::string& message,
-           absl::TimeZone zone = absl::UTCTimeZone()) {
+                  absl::TimeZone zone = absl::UTCTimeZone()) {
   Result r;
   SyslogMessage syslog;
   syslog.message = message;
@@ -87,7 +87,8 @@ const char kSessionPattern[] = R"pb(
 
 TEST(PatternParserTest, SessionWithMappedCaptureAndConstants) {
   auto parser = MustCreate(Config(kSessionPattern));
-  Result r = RunPattern(*parser,
+  Result r =
+      RunPattern(*parser,
                  "OPEN tcp 10.0.0.1 40000 as 100.64.0.1 20000 to 8.8.8.8 53 "
                  "at 2026-11-20T10:00:00.250+01:00");
   ASSERT_TRUE(r.ok) << r.error.detail;
@@ -105,7 +106,8 @@ TEST(PatternParserTest, SessionWithMappedCaptureAndConstants) {
   EXPECT_EQ(r.time.ms, 1795165200250);  // 09:00:00.250Z
 
   // The optional time group may be absent; values are case-insensitive.
-  r = RunPattern(*parser, "SHUT UDP 2001:db8::1 1 as 100.64.0.1 2 to 2001:db8::2 3");
+  r = RunPattern(*parser,
+                 "SHUT UDP 2001:db8::1 1 as 100.64.0.1 2 to 2001:db8::2 3");
   ASSERT_TRUE(r.ok) << r.error.detail;
   EXPECT_EQ(r.event.action(), cgnat::v1::DELETE);
   EXPECT_EQ(r.event.protocol(), 17u);
@@ -116,7 +118,8 @@ TEST(PatternParserTest, SessionWithMappedCaptureAndConstants) {
 TEST(PatternParserTest, PortBlockWithHexTime) {
   auto parser = MustCreate(Config(kSessionPattern));
   EXPECT_EQ(parser->MatchIndex("BLOCK x 1.1.1.1 2.2.2.2 1-2 0"), 1);
-  Result r = RunPattern(*parser, "BLOCK Update 10.0.0.1 100.64.0.1 1024-1535 624b0492");
+  Result r = RunPattern(*parser,
+                        "BLOCK Update 10.0.0.1 100.64.0.1 1024-1535 624b0492");
   ASSERT_TRUE(r.ok) << r.error.detail;
   EXPECT_EQ(r.event.action(), cgnat::v1::UPDATE);
   EXPECT_EQ(r.event.mapping(), cgnat::v1::PORT_BLOCK);
@@ -153,8 +156,8 @@ TEST(PatternParserTest, TimeFormats) {
     if (absl::string_view(c.format).find('%') != absl::string_view::npos) {
       zone = absl::FixedTimeZone(3600);
     }
-    Result r = RunPattern(*parser, absl::StrCat("A 10.0.0.1 100.64.0.1 T=", c.text),
-                   zone);
+    Result r = RunPattern(
+        *parser, absl::StrCat("A 10.0.0.1 100.64.0.1 T=", c.text), zone);
     ASSERT_TRUE(r.ok) << c.format << ": " << r.error.detail;
     EXPECT_EQ(r.time.ms, c.ms) << c.format << " " << c.text;
   }

@@ -138,12 +138,12 @@ std::unique_ptr<Processor> ParserWith(RecordingContext* context,
                                       const ParseConfig& config) {
   const StageFactory* factory = StageRegistry::Global().Find("parse");
   EXPECT_NE(factory, nullptr);
-  return Create("parse", config,
-                Info("parse", {"bytes"},
-                     config.format() == ParseConfig::RADIUS
-                         ? "cgnat.v1.RadiusAccounting"
-                         : "cgnat.v1.NatEvent"),
-                context);
+  return Create(
+      "parse", config,
+      Info("parse", {"bytes"},
+           config.format() == ParseConfig::RADIUS ? "cgnat.v1.RadiusAccounting"
+                                                  : "cgnat.v1.NatEvent"),
+      context);
 }
 
 std::vector<std::string> FixtureLines(const std::string& name) {
@@ -160,8 +160,8 @@ std::vector<std::string> FixtureLines(const std::string& name) {
 // collector topic would carry them: every line parses, by its own vendor,
 // and each vendor's counter counts its lines.
 TEST(ParseStageTest, AutoDetectParsesAMixOfEveryVendor) {
-  const char* kVendors[] = {"a10",      "juniper",  "cisco_asa", "f5",
-                            "sixwind",  "mikrotik", "nfacctd",   "nfware"};
+  const char* kVendors[] = {"a10",     "juniper",  "cisco_asa", "f5",
+                            "sixwind", "mikrotik", "nfacctd",   "nfware"};
   RecordingContext context;
   ParseConfig config;
   config.set_format(ParseConfig::AUTO_DETECT);

@@ -192,8 +192,8 @@ class ParseProcessor : public Processor {
         format = &kNfacctdJunos;
       }
       if (format == nullptr) {
-        error.Set("unrecognized",
-                  "no built-in format recognizes the message", 0);
+        error.Set("unrecognized", "no built-in format recognizes the message",
+                  0);
         error.offset = MessageOffset(line, syslog.message);
         Reject(record, error);
         return;
@@ -211,7 +211,7 @@ class ParseProcessor : public Processor {
       Reject(record, error);
       return;
     }
-    int64_t event_ms = body_time.present  ? body_time.ms
+    int64_t event_ms = body_time.present ? body_time.ms
                        : syslog.has_time ? syslog.time_ms
                                          : record.timestamp_ms;
     SetTimestamp(event_ms, event->mutable_event_time());
@@ -259,7 +259,7 @@ class ParseProcessor : public Processor {
       Reject(record, error);
       return;
     }
-    int64_t event_ms = body_time.present  ? body_time.ms
+    int64_t event_ms = body_time.present ? body_time.ms
                        : syslog.has_time ? syslog.time_ms
                                          : record.timestamp_ms;
     SetTimestamp(event_ms, out_message->mutable_event_time());
@@ -344,15 +344,17 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
       }
       default:
         if (!config.patterns().empty()) {
-          context.Error("patterns", "patterns are only read with "
-                                    "format: pattern");
+          context.Error("patterns",
+                        "patterns are only read with "
+                        "format: pattern");
           ok = false;
         }
         break;
     }
     if (!config.vendor().empty() && config.format() != ParseConfig::PATTERN) {
-      context.Error("vendor", "vendor names what format: pattern parses; "
-                              "built-in formats name themselves");
+      context.Error("vendor",
+                    "vendor names what format: pattern parses; "
+                    "built-in formats name themselves");
       ok = false;
     }
     absl::TimeZone zone;
@@ -395,9 +397,8 @@ class ParseStageFactory : public TypedStageFactory<ParseConfig> {
       std::vector<PatternIssue> issues;
       patterns = PatternParser::Create(config.patterns(), &issues);
     }
-    return std::make_unique<ParseProcessor>(config, zone,
-                                            std::move(device_zones),
-                                            std::move(patterns));
+    return std::make_unique<ParseProcessor>(
+        config, zone, std::move(device_zones), std::move(patterns));
   }
 };
 
