@@ -565,7 +565,14 @@ bool ParseSyslog(absl::string_view line, SyslogFraming framing,
       break;
   }
   if (p > 0 && p + 1 < line.size() && line[p] == '1' && line[p + 1] == ' ') {
-    return Parse5424(line, p, out, error);
+    // "<PRI>1 " then a NILVALUE or an ISO date is RFC 5424, and a broken
+    // one is a framing error. Devices that write "<PRI>1 " and then
+    // something else (Huawei CGN: "<134>1 2020 Jan 17 11:05:55 host ...")
+    // are not RFC 5424 at all: their line is the message, for a pattern.
+    absl::string_view after = line.substr(p + 2);
+    if ((!after.empty() && after[0] == '-') || LooksLikeIsoDate(after)) {
+      return Parse5424(line, p, out, error);
+    }
   }
   absl::string_view rest = line.substr(p);
   if (MonthFromAbbrev(rest) != 0 || LooksLikeIsoDate(rest)) {

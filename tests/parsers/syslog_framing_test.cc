@@ -103,6 +103,28 @@ TEST(SyslogFramingTest, CiscoTimeWithUtcMarkerIgnoresConfiguredZone) {
   EXPECT_EQ(m.message.substr(0, 14), "%ASA-6-305011:");
 }
 
+// "<PRI>1 " followed by something that is not an RFC 5424 TIMESTAMP
+// (Huawei CGN's own header) is a bare message under auto framing; a
+// broken RFC 5424 timestamp is still a framing error.
+TEST(SyslogFramingTest, AutoTreatsNonRfc5424VersionOneAsBareMessage) {
+  SyslogMessage m;
+  ParseError e;
+  ASSERT_TRUE(ParseSyslog("<134>1 2020 Jan 17 11:05:55 68.1.1.1 test - "
+                          "NAT444:SessionbasedA [17 10.1.1.2 - 172.16.1.1 0 "
+                          "1025 -]",
+                          SyslogFraming::kAuto, At(0), &m, &e));
+  EXPECT_FALSE(m.has_time);
+  EXPECT_EQ(m.pri, 134);
+  EXPECT_EQ(m.message.substr(0, 16), "1 2020 Jan 17 11");
+  EXPECT_FALSE(ParseSyslog("<134>1 2026-13-20T10:00:01Z h a - - - x",
+                           SyslogFraming::kAuto, At(0), &m, &e));
+  EXPECT_STREQ(e.reason_class, "framing");
+  ASSERT_TRUE(ParseSyslog("<134>1 - h a - - - x", SyslogFraming::kAuto, At(0),
+                          &m, &e));
+  EXPECT_EQ(m.hostname, "h");
+  EXPECT_EQ(m.message, "x");
+}
+
 TEST(SyslogFramingTest, TagWithAtSign) {
   SyslogMessage m;
   ParseError e;
