@@ -66,6 +66,7 @@
 #include "src/common/ip_address.h"
 #include "src/parsers/endpoint.h"
 #include "src/parsers/fields.h"
+#include "src/parsers/syslog_framing.h"
 #include "src/parsers/vendor.h"
 
 namespace netstreams {

@@ -148,17 +148,6 @@ bool KeyValueScanner::Next(absl::string_view* key, absl::string_view* value) {
   return true;
 }
 
-int ParseMonthAbbrev(absl::string_view text) {
-  static constexpr absl::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr",
-                                                  "May", "Jun", "Jul", "Aug",
-                                                  "Sep", "Oct", "Nov", "Dec"};
-  if (text.size() < 3) return 0;
-  for (int i = 0; i < 12; ++i) {
-    if (text.substr(0, 3) == kMonths[i]) return i + 1;
-  }
-  return 0;
-}
-
 bool ReadDecimal(absl::string_view text, size_t* pos, size_t min_digits,
                  size_t max_digits, int* value) {
   const size_t start = *pos;

@@ -48,10 +48,6 @@ int64_t CivilToUnixSeconds(int64_t year, int month, int day, int hour,
 // The civil year of an instant in `zone` (same UTC shortcut).
 int64_t CivilYearAt(int64_t unix_ms, const absl::TimeZone& zone);
 
-// 1..12 for "Jan".."Dec" at the start of `text` (case-sensitive, as
-// syslog writes them), 0 otherwise.
-int ParseMonthAbbrev(absl::string_view text);
-
 // Reads min_digits..max_digits decimal digits at text[*pos] into *value
 // and advances *pos; false (with *pos moved past what was read) when
 // fewer than min_digits are there.

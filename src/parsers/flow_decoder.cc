@@ -40,6 +40,8 @@
 #include <initializer_list>
 #include <utility>
 
+#include "src/common/proto_time.h"
+
 namespace netstreams {
 namespace {
 
@@ -696,9 +698,7 @@ Outcome EmitEvent(const Extracted& x, FlowNatEventNumbering numbering,
       event->set_mapping(cgnat::v1::PORT_BLOCK);
       break;
   }
-  google::protobuf::Timestamp* time = event->mutable_event_time();
-  time->set_seconds(ms / 1000);
-  time->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+  SetTimestampMs(ms, event->mutable_event_time());
   if (x.Has(kIngressVrf)) {
     char buf[20];
     event->set_vrf(buf, FormatDecimal(x.Value(kIngressVrf), buf));

@@ -182,15 +182,6 @@ bool ReadDigits(absl::string_view text, size_t* pos, int n, int* value) {
   return true;
 }
 
-int MonthFromAbbrev(absl::string_view text) {
-  if (text.size() < 3) return 0;
-  static const char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  for (int m = 0; m < 12; ++m) {
-    if (std::memcmp(text.data(), kMonths + 3 * m, 3) == 0) return m + 1;
-  }
-  return 0;
-}
-
 bool ValidTime(int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
          minute <= 59 && second <= 60;
@@ -243,7 +234,7 @@ size_t ParsePri(absl::string_view line, int* pri) {
 bool ParseBsdTime(absl::string_view text, size_t* pos,
                   const SyslogTimeContext& tc, int64_t* epoch_ms) {
   size_t p = *pos;
-  int month = MonthFromAbbrev(text.substr(p));
+  int month = ParseMonthAbbrev(text.substr(p));
   if (month == 0 || p + 3 >= text.size() || text[p + 3] != ' ') return false;
   p += 4;
   if (p < text.size() && text[p] == ' ') ++p;  // "Jun  7"
@@ -575,7 +566,7 @@ bool ParseSyslog(absl::string_view line, SyslogFraming framing,
     }
   }
   absl::string_view rest = line.substr(p);
-  if (MonthFromAbbrev(rest) != 0 || LooksLikeIsoDate(rest)) {
+  if (ParseMonthAbbrev(rest) != 0 || LooksLikeIsoDate(rest)) {
     ParseError ignored;
     SyslogMessage bsd;
     bsd.pri = pri;
@@ -595,6 +586,15 @@ size_t ParseBsdTimestamp(absl::string_view text,
   size_t pos = 0;
   if (!ParseBsdTime(text, &pos, time_context, epoch_ms)) return 0;
   return pos;
+}
+
+int ParseMonthAbbrev(absl::string_view text) {
+  if (text.size() < 3) return 0;
+  static const char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  for (int m = 0; m < 12; ++m) {
+    if (std::memcmp(text.data(), kMonths + 3 * m, 3) == 0) return m + 1;
+  }
+  return 0;
 }
 
 }  // namespace netstreams

@@ -57,6 +57,10 @@ bool ParseSyslog(absl::string_view line, SyslogFraming framing,
 // failure.
 size_t ParseRfc3339(absl::string_view text, int64_t* epoch_ms);
 
+// 1..12 for "Jan".."Dec" at the start of `text` (case-sensitive, as
+// syslog writes them), 0 otherwise.
+int ParseMonthAbbrev(absl::string_view text);
+
 // BSD timestamp "Mmm dd hh:mm:ss[.fff]" (year inferred against
 // reference_ms, zone from the context) or "Mmm dd yyyy hh:mm:ss". Returns
 // characters consumed, 0 on failure.

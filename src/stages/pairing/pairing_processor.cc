@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
+#include "src/common/proto_time.h"
 
 namespace netstreams {
 namespace {
@@ -20,21 +21,6 @@ void AppendPart(absl::string_view part, std::string* out) {
 void AppendU16(uint32_t v, std::string* out) {
   out->push_back(static_cast<char>((v >> 8) & 0xFF));
   out->push_back(static_cast<char>(v & 0xFF));
-}
-
-int64_t TimeMs(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000 + ts.nanos() / 1000000;
-}
-
-void SetTime(int64_t ms, google::protobuf::Timestamp* ts) {
-  int64_t seconds = ms / 1000;
-  int64_t rem = ms % 1000;
-  if (rem < 0) {
-    rem += 1000;
-    --seconds;
-  }
-  ts->set_seconds(seconds);
-  ts->set_nanos(static_cast<int32_t>(rem * 1000000));
 }
 
 void SetDuration(int64_t ms, google::protobuf::Duration* d) {
@@ -189,7 +175,7 @@ void PairingProcessor::Process(const Record& record) {
   }
   key_.clear();
   AppendMappingKey(event, &key_);
-  int64_t time_ms = TimeMs(event.event_time());
+  int64_t time_ms = TimestampMs(event.event_time());
   switch (event.action()) {
     case cgnat::v1::CREATE:
       OnCreate(event, time_ms, record.origin);
@@ -209,7 +195,7 @@ void PairingProcessor::OnCreate(const NatEvent& event, int64_t time_ms,
                                 const Origin* origin) {
   LoadState();
   if (state_->has_open()) {
-    int64_t open_ms = TimeMs(state_->open().event_time());
+    int64_t open_ms = TimestampMs(state_->open().event_time());
     if (open_ms == time_ms) {
       duplicate_->Add();
       return;
@@ -224,7 +210,7 @@ void PairingProcessor::OnCreate(const NatEvent& event, int64_t time_ms,
          origin);
   } else if (state_->has_held()) {
     const NatEvent& held = state_->held();
-    int64_t held_ms = TimeMs(held.event_time());
+    int64_t held_ms = TimestampMs(held.event_time());
     if (held_ms >= time_ms) {
       // The delete came first: pair them now.
       Emit(Outcome::kClosed, &event, &held, -1, held_ms, origin);
@@ -251,7 +237,7 @@ void PairingProcessor::OnDelete(const NatEvent& event, int64_t time_ms,
                                 const Origin* origin) {
   LoadState();
   if (state_->has_open()) {
-    int64_t open_ms = TimeMs(state_->open().event_time());
+    int64_t open_ms = TimestampMs(state_->open().event_time());
     if (time_ms < open_ms) {
       // Older than the open mapping: it ends an earlier one we never saw
       // created.
@@ -270,7 +256,7 @@ void PairingProcessor::OnDelete(const NatEvent& event, int64_t time_ms,
     return;
   }
   if (state_->has_held()) {
-    int64_t held_ms = TimeMs(state_->held().event_time());
+    int64_t held_ms = TimestampMs(state_->held().event_time());
     if (held_ms == time_ms) {
       duplicate_->Add();
       return;
@@ -310,7 +296,7 @@ void PairingProcessor::Punctuate(int64_t stream_time_ms) {
     if (LoadState() && state_->has_held() &&
         state_->held_due_ms() == due.first) {
       Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1,
-           TimeMs(state_->held().event_time()), nullptr);
+           TimestampMs(state_->held().event_time()), nullptr);
       state_->clear_held();
       SaveState();
     }
@@ -368,7 +354,7 @@ void PairingProcessor::Scan(int64_t stream_time_ms) {
     }
     if (state_->has_held() && state_->held_due_ms() <= stream_time_ms) {
       Emit(Outcome::kUnmatchedDelete, nullptr, &state_->held(), -1,
-           TimeMs(state_->held().event_time()), nullptr);
+           TimestampMs(state_->held().event_time()), nullptr);
       state_->clear_held();
     }
     SaveState();
@@ -399,8 +385,8 @@ void PairingProcessor::Emit(Outcome outcome, const NatEvent* create,
       status = cgnat::v1::UNMATCHED_DELETE;
       break;
   }
-  int64_t start_ms = create != nullptr ? TimeMs(create->event_time()) : -1;
-  if (end_ms < 0 && del != nullptr) end_ms = TimeMs(del->event_time());
+  int64_t start_ms = create != nullptr ? TimestampMs(create->event_time()) : -1;
+  if (end_ms < 0 && del != nullptr) end_ms = TimestampMs(del->event_time());
 
   Record out;
   out.timestamp_ms = timestamp_ms;
@@ -408,8 +394,8 @@ void PairingProcessor::Emit(Outcome outcome, const NatEvent* create,
   // The fields NatSession and PortBlockLease share (same names).
   auto fill = [&](auto* m) {
     m->set_status(status);
-    if (start_ms >= 0) SetTime(start_ms, m->mutable_start_time());
-    if (end_ms >= 0) SetTime(end_ms, m->mutable_end_time());
+    if (start_ms >= 0) SetTimestampMs(start_ms, m->mutable_start_time());
+    if (end_ms >= 0) SetTimestampMs(end_ms, m->mutable_end_time());
     if (start_ms >= 0 && end_ms >= 0) {
       SetDuration(end_ms - start_ms, m->mutable_duration());
     }

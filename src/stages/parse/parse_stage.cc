@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cgnat/v1/nat_event.pb.h"
@@ -19,6 +20,7 @@
 #include "google/protobuf/arena.h"
 #include "netstreams/stages/v1/parse.pb.h"
 #include "src/common/counter.h"
+#include "src/common/proto_time.h"
 #include "src/parsers/nfacctd_parser.h"
 #include "src/parsers/pattern_parser.h"
 #include "src/parsers/radius_parser.h"
@@ -74,28 +76,11 @@ const VendorFormat* BuiltinFor(const ParseConfig& config) {
       config.nat_event_numbering() == ParseConfig::JUNOS) {
     return &kNfacctdJunos;
   }
-  switch (config.format()) {
-    case ParseConfig::RADIUS_NAT:
-      return &kRadiusNat;
-    case ParseConfig::NFWARE:
-      return FindFormat("nfware");
-    case ParseConfig::A10:
-      return FindFormat("a10");
-    case ParseConfig::JUNIPER:
-      return FindFormat("juniper");
-    case ParseConfig::CISCO_ASA:
-      return FindFormat("cisco_asa");
-    case ParseConfig::F5:
-      return FindFormat("f5");
-    case ParseConfig::SIXWIND:
-      return FindFormat("sixwind");
-    case ParseConfig::MIKROTIK:
-      return FindFormat("mikrotik");
-    case ParseConfig::NFACCTD:
-      return FindFormat("nfacctd");
-    default:
-      return nullptr;
-  }
+  if (config.format() == ParseConfig::RADIUS_NAT) return &kRadiusNat;
+  // The vendor formats' enum names are their registry names, upper-cased;
+  // the other formats have no entry.
+  return FindFormat(
+      absl::AsciiStrToLower(ParseConfig::Format_Name(config.format())));
 }
 
 // Where the message body starts in the line. An empty body (an RFC 5424
@@ -108,17 +93,6 @@ size_t MessageOffset(absl::string_view line, absl::string_view message) {
     return line.size();
   }
   return static_cast<size_t>(at - start);
-}
-
-void SetTimestamp(int64_t epoch_ms, google::protobuf::Timestamp* ts) {
-  int64_t seconds = epoch_ms / 1000;
-  int64_t ms = epoch_ms % 1000;
-  if (ms < 0) {
-    ms += 1000;
-    seconds -= 1;
-  }
-  ts->set_seconds(seconds);
-  ts->set_nanos(static_cast<int32_t>(ms * 1000000));
 }
 
 class ParseProcessor : public Processor {
@@ -211,10 +185,6 @@ class ParseProcessor : public Processor {
       Reject(record, error);
       return;
     }
-    int64_t event_ms = body_time.present ? body_time.ms
-                       : syslog.has_time ? syslog.time_ms
-                                         : record.timestamp_ms;
-    SetTimestamp(event_ms, event->mutable_event_time());
     if (!event->device().empty()) {
       // The message named its exporter.
     } else if (!syslog.hostname.empty()) {
@@ -232,16 +202,7 @@ class ParseProcessor : public Processor {
       event->set_vendor(pattern_vendor_);
       single_counter_->Add();
     }
-    cgnat::v1::SourceRecord* source = event->mutable_source();
-    source->set_topic(record.origin->topic.data(), record.origin->topic.size());
-    source->set_partition(record.origin->partition);
-    source->set_offset(record.origin->offset);
-    Record out;
-    out.key = record.key;
-    out.message = event;
-    out.timestamp_ms = event_ms;
-    out.origin = record.origin;
-    context_->Forward(out);
+    Emit(record, syslog, body_time, event);
   }
 
  private:
@@ -259,18 +220,27 @@ class ParseProcessor : public Processor {
       Reject(record, error);
       return;
     }
-    int64_t event_ms = body_time.present ? body_time.ms
-                       : syslog.has_time ? syslog.time_ms
-                                         : record.timestamp_ms;
-    SetTimestamp(event_ms, out_message->mutable_event_time());
-    cgnat::v1::SourceRecord* source = out_message->mutable_source();
+    single_counter_->Add();
+    Emit(record, syslog, body_time, out_message);
+  }
+
+  // Stamps a parsed message (NatEvent or RadiusAccounting) with its event
+  // time (the body's, else the header's, else the Kafka record's) and the
+  // raw record it came from, and forwards it under the input's key.
+  template <typename Message>
+  void Emit(const Record& record, const SyslogMessage& syslog,
+            const BodyTime& body_time, Message* message) {
+    const int64_t event_ms = body_time.present ? body_time.ms
+                             : syslog.has_time ? syslog.time_ms
+                                               : record.timestamp_ms;
+    SetTimestampMs(event_ms, message->mutable_event_time());
+    cgnat::v1::SourceRecord* source = message->mutable_source();
     source->set_topic(record.origin->topic.data(), record.origin->topic.size());
     source->set_partition(record.origin->partition);
     source->set_offset(record.origin->offset);
-    single_counter_->Add();
     Record out;
     out.key = record.key;
-    out.message = out_message;
+    out.message = message;
     out.timestamp_ms = event_ms;
     out.origin = record.origin;
     context_->Forward(out);
