@@ -11,6 +11,7 @@ namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
+using testing_util::DetectedBadLine;
 using testing_util::ExpectOtherVendorsRefused;
 using testing_util::ExpectRejected;
 using testing_util::Ip;
@@ -368,105 +369,113 @@ TEST(A10ParserTest, FixedNatPorts) {
 
 // ----------------------------------------------------------- rejections
 
-struct BadLine {
-  const char* line;
-  bool detected;
-  const char* reason_class;
-  const char* detail;
-};
-
-class A10RejectTest : public ::testing::TestWithParam<BadLine> {};
+class A10RejectTest : public ::testing::TestWithParam<DetectedBadLine> {};
 
 TEST_P(A10RejectTest, Rejects) {
-  LineResult r = RunA10(GetParam().line);
-  EXPECT_EQ(r.detected, GetParam().detected);
-  ExpectRejected(r, GetParam().reason_class, GetParam().detail);
+  ExpectRejected(RunA10(GetParam().line), GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, A10RejectTest,
     ::testing::Values(
-        BadLine{"hello world", false, "unrecognized",
-                "a10: no CEF, NAT- or FIXED-NAT-PORTS body"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated", true,
-                "unrecognized", "a10: truncated CEF header"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
-                "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3",
-                true, "unrecognized",
-                "a10: CEF NAT event lacks sourceTranslatedPort"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 102|Nat Session Created|5|proto=TCP "
-                "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3 "
-                "sourceTranslatedPort=2000",
-                true, "unrecognized", "a10: CEF session lacks dst or dpt"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
-                "src=100.64.3.3 spt=70000 "
-                "sourceTranslatedAddress=198.51.100.3 "
-                "sourceTranslatedPort=2000",
-                true, "invalid_value", "a10: invalid spt"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
-                "src=100.64.3.256 spt=1000 "
-                "sourceTranslatedAddress=198.51.100.3 "
-                "sourceTranslatedPort=2000",
-                true, "invalid_value", "a10: invalid src address"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=FOO "
-                "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3 "
-                "sourceTranslatedPort=2000",
-                true, "invalid_value", "a10: unknown protocol"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 106|Nat Port Batch Pool Allocated|5|"
-                "proto=UDP src=100.64.2.2 sourceTranslatedAddress=198.51.100.2 "
-                "sourceTranslatedPort=1024 cn3=1000 cn3Label=Last Nat Port",
-                true, "invalid_value", "a10: last NAT port is below the first"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 106|Nat Port Batch Pool Allocated|5|"
-                "proto=UDP src=100.64.2.2 sourceTranslatedAddress=198.51.100.2 "
-                "sourceTranslatedPort=1024 cn2=9 cn2Label=Ports Used",
-                true, "unrecognized",
-                "a10: port batch event lacks its last NAT port"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 110|Http Request Got|5|src=1.2.3.4",
-                true, "unrecognized",
-                "a10: CGN event is not a mapping allocation or release"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 120|User Quota Exceeded Created|5|"
-                "src=1.2.3.4",
-                true, "unrecognized", "a10: CGN event names no NAT mapping"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|FW 200|Session Created|5|src=1.2.3.4",
-                true, "unrecognized", "a10: CEF event is not a CGN event"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
-                "src=100.64.3.3 junk spt=1",
-                true, "invalid_value", "a10: invalid src address"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|=x", true,
-                "unrecognized", "a10: CEF extension is not key=value"},
-        BadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
-                "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3 "
-                "sourceTranslatedPort=2000 rt=Foo 99 2025",
-                true, "invalid_value", "a10: unreadable rt time"},
-        BadLine{"NAT-XYZ-C: 100.64.1.1:1<-->203.0.113.1:2", true,
-                "invalid_value", "a10: unknown protocol"},
-        BadLine{"NAT-TCP-C: 100.64.1.1:65536<-->203.0.113.1:2", true,
-                "invalid_value", "a10: invalid inside port"},
-        BadLine{"NAT-TCP-C: 100.64.1.1:1<-->203.0.113.300:2", true,
-                "invalid_value", "a10: invalid NAT address"},
-        BadLine{"NAT-TCP-C: 100.64.1.1:1<-->203.0.113.1:2 to 8.8.8:53", true,
-                "invalid_value", "a10: invalid destination address"},
-        BadLine{"NAT-TCP-C: 100.64.1.1:1<-->203.0.113.1:2000-1000", true,
-                "invalid_value", "a10: invalid NAT port"},
-        BadLine{"NAT-TCP-C: 100.64.1.1:1", true, "unrecognized",
-                "a10: expected '<-->' in NAT- log"},
-        BadLine{"NAT-TCP-C: 100.64.1.1<-->203.0.113.1:2", true, "unrecognized",
-                "a10: a port mapping needs ip:port on both sides"},
-        BadLine{"NAT-TCP-B: 100.64.1.1:5<-->203.0.113.1:1024-2047", true,
-                "unrecognized", "a10: a port batch has no inside port"},
-        BadLine{"NAT-TCP-C: 100.64.5.5:51000<->93.184.216.34:443 "
-                "93.184.216.34:443<-->203.0.113.5:2050",
-                true, "unrecognized",
-                "a10: expected ',' between the session directions"},
-        BadLine{"NAT-TCP-C: 100.64.5.5<->93.184.216.34:443, "
-                "93.184.216.34:443<-->203.0.113.5:2050",
-                true, "unrecognized",
-                "a10: a session needs one port on every endpoint"},
-        BadLine{"FIXED-NAT-PORTS 10.10.10.172 192.168.9.173:3000-4000", true,
-                "unrecognized", "a10: expected '->' in FIXED-NAT-PORTS"},
-        BadLine{"FIXED-NAT-PORTS 10.10.10.172->192.168.9.173:3000", true,
-                "unrecognized",
-                "a10: FIXED-NAT-PORTS needs INIP->NATIP:FIRST-LAST"}));
+        DetectedBadLine{"hello world", false, "unrecognized",
+                        "a10: no CEF, NAT- or FIXED-NAT-PORTS body"},
+        DetectedBadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated", true,
+                        "unrecognized", "a10: truncated CEF header"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
+            "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3",
+            true, "unrecognized",
+            "a10: CEF NAT event lacks sourceTranslatedPort"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 102|Nat Session Created|5|proto=TCP "
+            "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3 "
+            "sourceTranslatedPort=2000",
+            true, "unrecognized", "a10: CEF session lacks dst or dpt"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
+            "src=100.64.3.3 spt=70000 "
+            "sourceTranslatedAddress=198.51.100.3 "
+            "sourceTranslatedPort=2000",
+            true, "invalid_value", "a10: invalid spt"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
+            "src=100.64.3.256 spt=1000 "
+            "sourceTranslatedAddress=198.51.100.3 "
+            "sourceTranslatedPort=2000",
+            true, "invalid_value", "a10: invalid src address"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=FOO "
+            "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3 "
+            "sourceTranslatedPort=2000",
+            true, "invalid_value", "a10: unknown protocol"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 106|Nat Port Batch Pool Allocated|5|"
+            "proto=UDP src=100.64.2.2 sourceTranslatedAddress=198.51.100.2 "
+            "sourceTranslatedPort=1024 cn3=1000 cn3Label=Last Nat Port",
+            true, "invalid_value", "a10: last NAT port is below the first"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 106|Nat Port Batch Pool Allocated|5|"
+            "proto=UDP src=100.64.2.2 sourceTranslatedAddress=198.51.100.2 "
+            "sourceTranslatedPort=1024 cn2=9 cn2Label=Ports Used",
+            true, "unrecognized",
+            "a10: port batch event lacks its last NAT port"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 110|Http Request Got|5|src=1.2.3.4", true,
+            "unrecognized",
+            "a10: CGN event is not a mapping allocation or release"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 120|User Quota Exceeded Created|5|"
+            "src=1.2.3.4",
+            true, "unrecognized", "a10: CGN event names no NAT mapping"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|FW 200|Session Created|5|src=1.2.3.4", true,
+            "unrecognized", "a10: CEF event is not a CGN event"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
+            "src=100.64.3.3 junk spt=1",
+            true, "invalid_value", "a10: invalid src address"},
+        DetectedBadLine{"CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|=x",
+                        true, "unrecognized",
+                        "a10: CEF extension is not key=value"},
+        DetectedBadLine{
+            "CEF:0|A10|CFW|6.0.0|CGN 100|Nat Port Allocated|5|proto=TCP "
+            "src=100.64.3.3 spt=1000 sourceTranslatedAddress=198.51.100.3 "
+            "sourceTranslatedPort=2000 rt=Foo 99 2025",
+            true, "invalid_value", "a10: unreadable rt time"},
+        DetectedBadLine{"NAT-XYZ-C: 100.64.1.1:1<-->203.0.113.1:2", true,
+                        "invalid_value", "a10: unknown protocol"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.1.1:65536<-->203.0.113.1:2", true,
+                        "invalid_value", "a10: invalid inside port"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.1.1:1<-->203.0.113.300:2", true,
+                        "invalid_value", "a10: invalid NAT address"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.1.1:1<-->203.0.113.1:2 to 8.8.8:53",
+                        true, "invalid_value",
+                        "a10: invalid destination address"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.1.1:1<-->203.0.113.1:2000-1000",
+                        true, "invalid_value", "a10: invalid NAT port"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.1.1:1", true, "unrecognized",
+                        "a10: expected '<-->' in NAT- log"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.1.1<-->203.0.113.1:2", true,
+                        "unrecognized",
+                        "a10: a port mapping needs ip:port on both sides"},
+        DetectedBadLine{"NAT-TCP-B: 100.64.1.1:5<-->203.0.113.1:1024-2047",
+                        true, "unrecognized",
+                        "a10: a port batch has no inside port"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.5.5:51000<->93.184.216.34:443 "
+                        "93.184.216.34:443<-->203.0.113.5:2050",
+                        true, "unrecognized",
+                        "a10: expected ',' between the session directions"},
+        DetectedBadLine{"NAT-TCP-C: 100.64.5.5<->93.184.216.34:443, "
+                        "93.184.216.34:443<-->203.0.113.5:2050",
+                        true, "unrecognized",
+                        "a10: a session needs one port on every endpoint"},
+        DetectedBadLine{"FIXED-NAT-PORTS 10.10.10.172 192.168.9.173:3000-4000",
+                        true, "unrecognized",
+                        "a10: expected '->' in FIXED-NAT-PORTS"},
+        DetectedBadLine{"FIXED-NAT-PORTS 10.10.10.172->192.168.9.173:3000",
+                        true, "unrecognized",
+                        "a10: FIXED-NAT-PORTS needs INIP->NATIP:FIRST-LAST"}));
 
 TEST(A10ParserTest, UnknownProtocolInTagOffset) {
   LineResult r = RunA10(

@@ -11,6 +11,7 @@ namespace netstreams {
 namespace {
 
 using cgnat::v1::NatEvent;
+using testing_util::DetectedBadLine;
 using testing_util::ExpectOtherVendorsRefused;
 using testing_util::ExpectRejected;
 using testing_util::Ip;
@@ -262,113 +263,117 @@ TEST(CiscoAsaParserTest, AsaTimestampBeforeTheTag) {
 
 // ----------------------------------------------------------- rejections
 
-struct BadLine {
-  const char* line;
-  bool detected;
-  const char* reason_class;
-  const char* detail;
-};
-
-class CiscoAsaRejectTest : public ::testing::TestWithParam<BadLine> {};
+class CiscoAsaRejectTest : public ::testing::TestWithParam<DetectedBadLine> {};
 
 TEST_P(CiscoAsaRejectTest, Rejects) {
-  LineResult r = RunAsa(GetParam().line);
-  EXPECT_EQ(r.detected, GetParam().detected);
-  ExpectRejected(r, GetParam().reason_class, GetParam().detail);
+  ExpectRejected(RunAsa(GetParam().line), GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, CiscoAsaRejectTest,
     ::testing::Values(
-        BadLine{"hello world", false, "unrecognized",
-                "cisco_asa: no %ASA-/%FTD- message tag"},
-        BadLine{"%ASA-6-302013: Built outbound TCP connection 9 for "
-                "outside:10.1.2.1/22 (10.1.2.1/22) to inside:10.1.1.2/53496 "
-                "(10.1.1.2/53496)",
-                true, "unrecognized",
-                "cisco_asa: message id is not a NAT translation event"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1/70000 to outside:203.0.113.1/2000",
-                true, "invalid_value", "cisco_asa: invalid real port"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1/1000 to outside:203.0.113.1/",
-                true, "invalid_value", "cisco_asa: invalid mapped port"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.256/1000 to outside:203.0.113.1/2000",
-                true, "invalid_value", "cisco_asa: invalid real address"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1/1000 to outside:zz/2000",
-                true, "invalid_value", "cisco_asa: invalid mapped address"},
-        BadLine{"%ASA-6-305011: Built dynamic FOO translation from "
-                "inside:10.0.0.1/1000 to outside:203.0.113.1/2000",
-                true, "invalid_value", "cisco_asa: unknown protocol"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1/1000",
-                true, "unrecognized",
-                "cisco_asa: expected ' to ' after the real address"},
-        BadLine{"%ASA-6-305011: Built dynamic", true, "unrecognized",
-                "cisco_asa: truncated translation message"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP", true, "unrecognized",
-                "cisco_asa: expected 'translation'"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation to "
-                "outside:203.0.113.1/2000",
-                true, "unrecognized", "cisco_asa: expected 'from'"},
-        BadLine{"%ASA-6-305011: Built dynamic translation from "
-                "inside:10.0.0.1 to outside:203.0.113.1",
-                true, "unrecognized",
-                "cisco_asa: message text does not match its id"},
-        BadLine{"%ASA-6-305011: Teardown dynamic TCP translation from "
-                "inside:10.0.0.1/1 to outside:203.0.113.1/2 duration 0:00:01",
-                true, "unrecognized",
-                "cisco_asa: message text does not match its id"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1 to outside:203.0.113.1",
-                true, "unrecognized",
-                "cisco_asa: a port translation needs both ports"},
-        BadLine{"Built dynamic translation from inside:10.0.0.1/5 to "
-                "outside:203.0.113.1/6",
-                true, "unrecognized",
-                "cisco_asa: an address translation has no ports"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1/1-9 to outside:203.0.113.1/2000",
-                true, "invalid_value",
-                "cisco_asa: a translation has single ports"},
-        BadLine{"%ASA-6-305012: Teardown dynamic TCP translation from "
-                "inside:10.0.0.1/1 to outside:203.0.113.1/2 duration 0:0x:01",
-                true, "invalid_value", "cisco_asa: invalid duration"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside:10.0.0.1/1 to outside:203.0.113.1/2 extra",
-                true, "unrecognized",
-                "cisco_asa: unexpected text after the translation"},
-        BadLine{"%ASA-6-305011: Built dynamic TCP translation from "
-                "inside 10.0.0.1/1 to outside:203.0.113.1/2",
-                true, "unrecognized", "cisco_asa: expected interface:address"},
-        BadLine{"%ASA-6-305011: Frobbed dynamic TCP translation from "
-                "inside:10.0.0.1/1 to outside:203.0.113.1/2",
-                true, "unrecognized", "cisco_asa: expected Built or Teardown"},
-        BadLine{"%ASA-6-305011: Built dynamical TCP translation from "
-                "inside:10.0.0.1/1 to outside:203.0.113.1/2",
-                true, "unrecognized",
-                "cisco_asa: expected 'dynamic' or 'static'"},
-        BadLine{"%ASA-6-305014: Released 512 block of ports for translation "
-                "from inside:10.1.1.100 to outside:203.0.113.10/1024-1535",
-                true, "unrecognized",
-                "cisco_asa: message text does not match its id"},
-        BadLine{"%ASA-6-305014: Allocated 512 block of ports for translation "
-                "from inside:10.1.1.100 to outside:203.0.113.10/1535-1024",
-                true, "invalid_value", "cisco_asa: invalid mapped port"},
-        BadLine{"%ASA-6-305014: Allocated 512 block of ports for translation "
-                "from inside:10.1.1.100 to outside:203.0.113.10/1024",
-                true, "unrecognized",
-                "cisco_asa: a port block is IFC:IP to IFC:IP/FIRST-LAST"},
-        BadLine{"%ASA-6-305014: Allocated 512 blocks of ports", true,
-                "unrecognized",
-                "cisco_asa: expected 'block of ports for translation'"},
-        BadLine{"%ASA-6-305015: Released XYZ block of ports for translation "
-                "from inside:10.1.1.100 to outside:203.0.113.10/1024-1535",
-                true, "invalid_value", "cisco_asa: unknown protocol"},
-        BadLine{"%ASA-6-305017: Pba-interim-logging: Active  block", true,
-                "unrecognized", "cisco_asa: truncated block message"}));
+        DetectedBadLine{"hello world", false, "unrecognized",
+                        "cisco_asa: no %ASA-/%FTD- message tag"},
+        DetectedBadLine{
+            "%ASA-6-302013: Built outbound TCP connection 9 for "
+            "outside:10.1.2.1/22 (10.1.2.1/22) to inside:10.1.1.2/53496 "
+            "(10.1.1.2/53496)",
+            true, "unrecognized",
+            "cisco_asa: message id is not a NAT translation event"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1/70000 to outside:203.0.113.1/2000",
+                        true, "invalid_value", "cisco_asa: invalid real port"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1/1000 to outside:203.0.113.1/",
+                        true, "invalid_value",
+                        "cisco_asa: invalid mapped port"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.256/1000 to outside:203.0.113.1/2000",
+                        true, "invalid_value",
+                        "cisco_asa: invalid real address"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1/1000 to outside:zz/2000",
+                        true, "invalid_value",
+                        "cisco_asa: invalid mapped address"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic FOO translation from "
+                        "inside:10.0.0.1/1000 to outside:203.0.113.1/2000",
+                        true, "invalid_value", "cisco_asa: unknown protocol"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1/1000",
+                        true, "unrecognized",
+                        "cisco_asa: expected ' to ' after the real address"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic", true, "unrecognized",
+                        "cisco_asa: truncated translation message"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP", true,
+                        "unrecognized", "cisco_asa: expected 'translation'"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation to "
+                        "outside:203.0.113.1/2000",
+                        true, "unrecognized", "cisco_asa: expected 'from'"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic translation from "
+                        "inside:10.0.0.1 to outside:203.0.113.1",
+                        true, "unrecognized",
+                        "cisco_asa: message text does not match its id"},
+        DetectedBadLine{
+            "%ASA-6-305011: Teardown dynamic TCP translation from "
+            "inside:10.0.0.1/1 to outside:203.0.113.1/2 duration 0:00:01",
+            true, "unrecognized",
+            "cisco_asa: message text does not match its id"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1 to outside:203.0.113.1",
+                        true, "unrecognized",
+                        "cisco_asa: a port translation needs both ports"},
+        DetectedBadLine{"Built dynamic translation from inside:10.0.0.1/5 to "
+                        "outside:203.0.113.1/6",
+                        true, "unrecognized",
+                        "cisco_asa: an address translation has no ports"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1/1-9 to outside:203.0.113.1/2000",
+                        true, "invalid_value",
+                        "cisco_asa: a translation has single ports"},
+        DetectedBadLine{
+            "%ASA-6-305012: Teardown dynamic TCP translation from "
+            "inside:10.0.0.1/1 to outside:203.0.113.1/2 duration 0:0x:01",
+            true, "invalid_value", "cisco_asa: invalid duration"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside:10.0.0.1/1 to outside:203.0.113.1/2 extra",
+                        true, "unrecognized",
+                        "cisco_asa: unexpected text after the translation"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamic TCP translation from "
+                        "inside 10.0.0.1/1 to outside:203.0.113.1/2",
+                        true, "unrecognized",
+                        "cisco_asa: expected interface:address"},
+        DetectedBadLine{"%ASA-6-305011: Frobbed dynamic TCP translation from "
+                        "inside:10.0.0.1/1 to outside:203.0.113.1/2",
+                        true, "unrecognized",
+                        "cisco_asa: expected Built or Teardown"},
+        DetectedBadLine{"%ASA-6-305011: Built dynamical TCP translation from "
+                        "inside:10.0.0.1/1 to outside:203.0.113.1/2",
+                        true, "unrecognized",
+                        "cisco_asa: expected 'dynamic' or 'static'"},
+        DetectedBadLine{
+            "%ASA-6-305014: Released 512 block of ports for translation "
+            "from inside:10.1.1.100 to outside:203.0.113.10/1024-1535",
+            true, "unrecognized",
+            "cisco_asa: message text does not match its id"},
+        DetectedBadLine{
+            "%ASA-6-305014: Allocated 512 block of ports for translation "
+            "from inside:10.1.1.100 to outside:203.0.113.10/1535-1024",
+            true, "invalid_value", "cisco_asa: invalid mapped port"},
+        DetectedBadLine{
+            "%ASA-6-305014: Allocated 512 block of ports for translation "
+            "from inside:10.1.1.100 to outside:203.0.113.10/1024",
+            true, "unrecognized",
+            "cisco_asa: a port block is IFC:IP to IFC:IP/FIRST-LAST"},
+        DetectedBadLine{"%ASA-6-305014: Allocated 512 blocks of ports", true,
+                        "unrecognized",
+                        "cisco_asa: expected 'block of ports for translation'"},
+        DetectedBadLine{
+            "%ASA-6-305015: Released XYZ block of ports for translation "
+            "from inside:10.1.1.100 to outside:203.0.113.10/1024-1535",
+            true, "invalid_value", "cisco_asa: unknown protocol"},
+        DetectedBadLine{"%ASA-6-305017: Pba-interim-logging: Active  block",
+                        true, "unrecognized",
+                        "cisco_asa: truncated block message"}));
 
 // ------------------------------------------------------------- fixture
 

@@ -174,6 +174,21 @@ inline void ExpectRejected(const LineResult& r, const char* reason_class,
   EXPECT_STREQ(r.error.detail, detail) << line;
 }
 
+// A rejected line that also says whether the vendor's detector claims it
+// (a line of the vendor's shape with a bad value is detected, then
+// refused by the parser).
+struct DetectedBadLine {
+  const char* line;
+  bool detected;
+  const char* reason_class;
+  const char* detail;
+};
+
+inline void ExpectRejected(const LineResult& r, const DetectedBadLine& bad) {
+  EXPECT_EQ(r.detected, bad.detected) << bad.line;
+  ExpectRejected(r, bad.reason_class, bad.detail);
+}
+
 // Expects a refused line to have left the event and the body time
 // untouched (a parser never half-fills).
 inline void ExpectNothingFilled(const LineResult& r) {
