@@ -459,7 +459,9 @@ bool Parse5424(absl::string_view line, size_t p, SyslogMessage* out,
 bool Parse3164(absl::string_view line, size_t p, const SyslogTimeContext& tc,
                SyslogMessage* out, ParseError* error) {
   int64_t ms;
-  if (LooksLikeIsoDate(line.substr(p))) {
+  const size_t time_start = p;
+  const bool iso = LooksLikeIsoDate(line.substr(p));
+  if (iso) {
     size_t n = ParseRfc3339(line.substr(p), &ms);
     if (n == 0) return error->Set("framing", "invalid ISO 8601 timestamp", p);
     p += n;
@@ -492,6 +494,16 @@ bool Parse3164(absl::string_view line, size_t p, const SyslogTimeContext& tc,
   out->has_time = true;
   out->time_ms = ms;
   ParseBsdRest(line, p, out);
+  if (!iso && tc.device_zones != nullptr) {
+    // The zone-less time was read in the default zone before the
+    // HOSTNAME was known: read it again in that device's zone.
+    const absl::TimeZone& zone = tc.ZoneOf(out->hostname);
+    if (zone != tc.zone) {
+      SyslogTimeContext device{zone, tc.reference_ms};
+      size_t q = time_start;
+      ParseBsdTime(line, &q, device, &out->time_ms);
+    }
+  }
   return true;
 }
 

@@ -12,7 +12,9 @@
 #define NETSTREAMS_SRC_PARSERS_SYSLOG_FRAMING_H_
 
 #include <cstdint>
+#include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "src/parsers/parse_error.h"
@@ -43,6 +45,20 @@ struct SyslogTimeContext {
   absl::TimeZone zone = absl::UTCTimeZone();
   // The record's Kafka timestamp; anchors the BSD year.
   int64_t reference_ms = 0;
+  // Zones of particular devices (by BSD HOSTNAME), overriding `zone` for
+  // their headers; null or empty for none. Not owned.
+  const absl::flat_hash_map<std::string, absl::TimeZone>* device_zones =
+      nullptr;
+
+  // The zone of `hostname`'s zone-less times.
+  const absl::TimeZone& ZoneOf(absl::string_view hostname) const {
+    if (device_zones != nullptr && !device_zones->empty() &&
+        !hostname.empty()) {
+      auto it = device_zones->find(hostname);
+      if (it != device_zones->end()) return it->second;
+    }
+    return zone;
+  }
 };
 
 // Parses `line` (without its trailing newline). Returns false and fills

@@ -140,20 +140,14 @@ class ParseProcessor : public Processor {
     }
     ParseError error;
     SyslogMessage syslog;
-    SyslogTimeContext time_context{zone_, record.origin->timestamp_ms};
+    SyslogTimeContext time_context{zone_, record.origin->timestamp_ms,
+                                   &device_zones_};
     if (!ParseSyslog(line, framing_, time_context, &syslog, &error)) {
       Reject(record, error);
       return;
     }
-    if (!device_zones_.empty() && !syslog.hostname.empty()) {
-      auto it = device_zones_.find(syslog.hostname);
-      if (it != device_zones_.end()) {
-        // The header's own time was read in the default zone: read it
-        // again in the device's.
-        time_context.zone = it->second;
-        ParseSyslog(line, framing_, time_context, &syslog, &error);
-      }
-    }
+    // Zone-less times in the body are in the device's zone too.
+    time_context.zone = time_context.ZoneOf(syslog.hostname);
     if (format_ == ParseConfig::RADIUS) {
       ProcessRadius(record, line, syslog);
       return;
