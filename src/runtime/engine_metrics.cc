@@ -200,6 +200,11 @@ std::string Engine::MetricsText() const {
   f.Counter("netstreams_rebalances_total",
             "Partition assignments received from the group.", {},
             st.rebalances.load());
+  f.Counter("netstreams_handover_uncommitted_records_total",
+            "Processed records whose offsets could not be committed when "
+            "their partitions were handed over (revocation or shutdown): "
+            "the next owner processes them again.",
+            {}, st.handover_uncommitted_records.load());
   f.Gauge("netstreams_partitions_assigned",
           "Source partitions assigned to this process.", {},
           st.partitions_assigned.load());

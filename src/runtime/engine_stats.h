@@ -91,6 +91,8 @@ class EngineStats {
 
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> rebalances{0};
+  // Processed records whose offsets a failed hand-over commit left behind.
+  std::atomic<uint64_t> handover_uncommitted_records{0};
   std::atomic<int64_t> partitions_assigned{0};
   std::atomic<int64_t> tasks_assigned{0};
   std::atomic<int64_t> tasks_restoring{0};

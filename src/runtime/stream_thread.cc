@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "src/common/log.h"
 
@@ -328,7 +331,7 @@ void StreamThread::Run() {
   // thread failed (then nothing more may be committed).
   RunCommands();
   if (!failed_) {
-    absl::Status status = Commit(CommitMode::kHandOver);
+    absl::Status status = Commit(CommitMode::kShutdown);
     if (!status.ok()) SetFailed(status);
   }
   for (auto& [key, task] : tasks_) task->Close();
@@ -495,7 +498,9 @@ absl::Status StreamThread::CommitTasksNow(const std::vector<Task*>& tasks,
     }
   }
   const bool sync = mode != CommitMode::kPeriodic;
-  const bool recommit = recommit_ || mode == CommitMode::kHandOver;
+  const bool hand_over =
+      mode == CommitMode::kHandOver || mode == CommitMode::kShutdown;
+  const bool recommit = recommit_ || hand_over;
   recommit_ = false;
   PartitionListPtr offsets(rd_kafka_topic_partition_list_new(8));
   std::vector<SourcePartition*> committed;
@@ -531,9 +536,13 @@ absl::Status StreamThread::CommitTasksNow(const std::vector<Task*>& tasks,
     rd_kafka_resp_err_t err = rd_kafka_commit(consumer_, offsets.get(), 0);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       // Not fatal: the records will be processed again (at-least-once).
-      LogWarning("offset commit failed")
-          .With("thread", index_)
-          .With("error", rd_kafka_err2str(err));
+      if (hand_over) {
+        ReportUncommittedHandOver(offsets.get(), err, mode);
+      } else {
+        LogWarning("offset commit failed")
+            .With("thread", index_)
+            .With("error", rd_kafka_err2str(err));
+      }
       recommit_ = true;
       return absl::OkStatus();
     }
@@ -544,6 +553,65 @@ absl::Status StreamThread::CommitTasksNow(const std::vector<Task*>& tasks,
   for (SourcePartition* sp : committed) sp->committed_offset = sp->next_offset;
   // The local state, with the offsets it reflects, in one RocksDB write.
   return commit_state();
+}
+
+void StreamThread::ReportUncommittedHandOver(
+    const rd_kafka_topic_partition_list_t* offsets, rd_kafka_resp_err_t err,
+    CommitMode mode) {
+  PartitionListPtr group(rd_kafka_topic_partition_list_copy(offsets));
+  rd_kafka_resp_err_t fetched = rd_kafka_committed(consumer_, group.get(),
+                                                   /*timeout_ms=*/10000);
+  int64_t records = 0;
+  std::vector<std::string> ranges;
+  for (int i = 0; fetched == RD_KAFKA_RESP_ERR_NO_ERROR && i < group->cnt;
+       ++i) {
+    const rd_kafka_topic_partition_t& p = group->elems[i];
+    int64_t from = p.offset;
+    if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      fetched = p.err;
+      break;
+    }
+    if (from < 0) {
+      // Nothing committed: the next owner starts at the log's start.
+      int64_t high = -1;
+      if (rd_kafka_get_watermark_offsets(consumer_, p.topic, p.partition, &from,
+                                         &high) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        from = 0;
+      }
+    }
+    const int64_t to = offsets->elems[i].offset;
+    if (to <= from) continue;
+    records += to - from;
+    ranges.push_back(
+        absl::StrCat(p.topic, "[", p.partition, "]@", from, "..", to));
+  }
+  const char* reason = mode == CommitMode::kShutdown ? "shutdown" : "revoked";
+  if (fetched != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    LogWarning(
+        "hand-over commit failed; the next owner reprocesses the records "
+        "since the last commit (count unknown)")
+        .With("thread", index_)
+        .With("reason", reason)
+        .With("error", rd_kafka_err2str(err))
+        .With("fetch_error", rd_kafka_err2str(fetched));
+    return;
+  }
+  if (records == 0) {
+    LogInfo("hand-over commit refused; every processed offset was committed")
+        .With("thread", index_)
+        .With("reason", reason)
+        .With("error", rd_kafka_err2str(err));
+    return;
+  }
+  stats_->handover_uncommitted_records += static_cast<uint64_t>(records);
+  LogWarning(
+      "hand-over commit failed; the next owner reprocesses the records since "
+      "the last commit")
+      .With("thread", index_)
+      .With("reason", reason)
+      .With("error", rd_kafka_err2str(err))
+      .With("records", records)
+      .With("ranges", absl::StrJoin(ranges, ","));
 }
 
 void StreamThread::OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,

@@ -88,11 +88,17 @@ class StreamThread {
   SourceRef* Lookup(const rd_kafka_message_t* message);
   // How a commit is made. kPeriodic: asynchronous, only partitions that
   // progressed. kIdle: synchronous, only partitions that progressed.
-  // kHandOver (revocation, shutdown): synchronous, every partition the
+  // kHandOver (revocation) and kShutdown: synchronous, every partition the
   // tasks have processed, so that an asynchronous commit that failed
   // unnoticed cannot leave the next owner an older offset.
-  enum class CommitMode { kPeriodic, kIdle, kHandOver };
+  enum class CommitMode { kPeriodic, kIdle, kHandOver, kShutdown };
   absl::Status Commit(CommitMode mode);
+  // After a hand-over commit failed (a group coordinator may refuse
+  // commits while the group rebalances): reads the offsets the group did
+  // commit for `offsets` and reports, in the log and a metric, how many
+  // processed records the partitions' next owner will process again.
+  void ReportUncommittedHandOver(const rd_kafka_topic_partition_list_t* offsets,
+                                 rd_kafka_resp_err_t err, CommitMode mode);
   // Commits (timed and counted), then publishes the tasks' gauges.
   absl::Status CommitTasks(const std::vector<Task*>& tasks, CommitMode mode);
   absl::Status CommitTasksNow(const std::vector<Task*>& tasks, CommitMode mode);

@@ -5,6 +5,7 @@ the generated Python protobuf classes, and kcat)."""
 import ipaddress
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -336,7 +337,17 @@ class EngineLifecycleTest(unittest.TestCase):
             e.ParseFromString(record["value"])
             distinct.add((e.inside_ip, e.inside_port))
         self.assertEqual(len(distinct), 40000)
-        self.assertEqual(len(events), 40000)
+        # At-least-once: a coordinator may refuse the hand-over commit of
+        # a revocation (the mock cluster does while the group rebalances;
+        # Kafka accepts it). The engine then reports how many processed
+        # records the next owner redoes; only those may be duplicated.
+        logs = log_of(0) + log_of(1)
+        self.assertNotIn("count unknown", logs)
+        redone = sum(int(n) for n in re.findall(
+            r'msg="hand-over commit failed[^"]*" .*reason=revoked .*'
+            r'records=(\d+)', logs))
+        self.assertGreaterEqual(len(events), 40000)
+        self.assertLessEqual(len(events), 40000 + redone, logs)
 
     def test_invalid_topology_exits_2_with_file_and_line(self):
         bad = os.path.join(self.tmp, "bad.yaml")

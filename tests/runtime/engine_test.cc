@@ -7,13 +7,18 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cgnat/v1/nat_event.pb.h"
 #include "gtest/gtest.h"
 #include "src/cli/replay.h"
@@ -238,6 +243,62 @@ TEST_P(EngineTest, RestartResumesFromCommittedOffsets) {
   // The second run saw only the new records.
   EXPECT_EQ(engine_->stats().Totals(0).in, 40u);
   EXPECT_EQ(ReadAll(broker_->bootstrap_servers(), "events", 3).size(), 140u);
+}
+
+// A coordinator may refuse a hand-over commit (Kafka's mock cluster does
+// while its group rebalances). The engine then reports how many processed
+// records the next owner will process again, and that count is exactly
+// what the next owner reprocesses: nothing lost, every duplicate accounted.
+TEST_P(EngineTest, RefusedHandOverCommitReportsTheRecordsTheNextOwnerRedoes) {
+  Replay(Lines(100));
+  ASSERT_TRUE(RunUntilIdle().ok());  // the first 100 committed
+
+  std::atomic<bool> stop{false};
+  EngineOptions options;
+  options.kafka = settings_;
+  options.stop = &stop;
+  Engine first(*topology_, options);
+  absl::Status run;
+  std::thread runner([&] { run = first.Run(); });
+  auto wait_until = [](const std::function<bool()>& done) {
+    absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (!done() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return done();
+  };
+  std::string why;
+  ASSERT_TRUE(wait_until([&] { return first.Ready(&why); })) << why;
+  // From now on every offset commit is refused.
+  std::vector<rd_kafka_resp_err_t> refusals(
+      5000, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
+  rd_kafka_mock_push_request_errors_array(broker_->cluster(),
+                                          /*OffsetCommit=*/8, refusals.size(),
+                                          refusals.data());
+  Replay(Lines(40, 5000));
+  ASSERT_TRUE(wait_until([&] { return first.stats().Totals(1).out == 40; }));
+  stop = true;
+  runner.join();
+  ASSERT_TRUE(run.ok()) << run;
+  EXPECT_EQ(first.stats().handover_uncommitted_records.load(), 40u);
+  EXPECT_NE(first.MetricsText().find(
+                "netstreams_handover_uncommitted_records_total{application="
+                "\"engine-test\"} 40\n"),
+            std::string::npos);
+
+  rd_kafka_mock_clear_request_errors(broker_->cluster(), /*OffsetCommit=*/8);
+  ASSERT_TRUE(RunUntilIdle().ok());
+  EXPECT_EQ(engine_->stats().Totals(0).in, 40u);  // exactly the reported 40
+  std::vector<Consumed> events =
+      ReadAll(broker_->bootstrap_servers(), "events", 3);
+  EXPECT_EQ(events.size(), 180u);
+  std::set<uint32_t> ports;
+  for (const Consumed& c : events) {
+    cgnat::v1::NatEvent e;
+    ASSERT_TRUE(e.ParseFromString(c.value));
+    ports.insert(e.inside_port());
+  }
+  EXPECT_EQ(ports.size(), 140u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, EngineTest, ::testing::Values(1, 3));
