@@ -1,5 +1,6 @@
 #include "src/parsers/pattern_parser.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -121,12 +122,156 @@ bool LookupValue(const ValueMap<Enum>& map, absl::string_view text,
   return true;
 }
 
+// Groups per chunk: RE2's Prog::kMaxOnePassCapture (5) less the whole
+// match. See pattern_internal::ChunkedRegex in the header.
+constexpr int kChunkGroups = 4;
+
+// Cuts `regex` into consecutive pieces at top-level group starts, each
+// with at most kChunkGroups capturing groups where the regex allows (a
+// single group holding more stays whole). Returns nothing when the regex
+// cannot be cut safely: a top-level alternation, a flag group such as
+// (?i) that applies to what follows it, \Q...\E quoting; or when it needs
+// no cutting.
+std::vector<std::string> SplitRegex(absl::string_view regex) {
+  struct Cut {
+    size_t at;
+    int groups_before;
+  };
+  std::vector<Cut> cuts;
+  int depth = 0, groups = 0;
+  const size_t n = regex.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char ch = regex[i];
+    if (ch == '\\') {
+      if (i + 1 < n && regex[i + 1] == 'Q') return {};
+      ++i;  // the escaped character (\pN, \x41: the rest is plain text)
+      continue;
+    }
+    if (ch == '[') {  // a class: skip to its end
+      size_t j = i + 1;
+      if (j < n && regex[j] == '^') ++j;
+      if (j < n && regex[j] == ']') ++j;  // a leading ] is literal
+      for (; j < n && regex[j] != ']'; ++j) {
+        if (regex[j] == '\\') {
+          ++j;
+        } else if (regex[j] == '[' && j + 1 < n && regex[j + 1] == ':') {
+          size_t close = regex.find(":]", j + 2);
+          if (close == absl::string_view::npos) return {};
+          j = close + 1;
+        }
+      }
+      i = j;
+      continue;
+    }
+    if (ch == '(') {
+      bool capturing = true;
+      if (i + 1 < n && regex[i + 1] == '?') {
+        absl::string_view rest = regex.substr(i + 2);
+        capturing = absl::StartsWith(rest, "P<") || absl::StartsWith(rest, "<");
+        if (!capturing) {
+          size_t j = 0;
+          while (j < rest.size() &&
+                 (absl::ascii_isalpha(static_cast<unsigned char>(rest[j])) ||
+                  rest[j] == '-')) {
+            ++j;
+          }
+          if (j < rest.size() && rest[j] == ')') return {};  // (?i)
+        }
+      }
+      if (depth == 0) cuts.push_back({i, groups});
+      if (capturing) ++groups;
+      ++depth;
+      continue;
+    }
+    if (ch == ')') {
+      --depth;
+      continue;
+    }
+    if (ch == '|' && depth == 0) return {};
+  }
+  if (groups <= kChunkGroups) return {};
+  std::vector<std::string> parts;
+  size_t from = 0;
+  int from_groups = 0;
+  for (size_t k = 0; k < cuts.size(); ++k) {
+    const int next = k + 1 < cuts.size() ? cuts[k + 1].groups_before : groups;
+    if (next - from_groups > kChunkGroups && cuts[k].at > from) {
+      parts.emplace_back(regex.substr(from, cuts[k].at - from));
+      from = cuts[k].at;
+      from_groups = cuts[k].groups_before;
+    }
+  }
+  parts.emplace_back(regex.substr(from));
+  if (parts.size() < 2) return {};
+  return parts;
+}
+
 }  // namespace
+
+namespace pattern_internal {
+
+std::vector<std::string> SplitAtTopLevelGroups(absl::string_view regex) {
+  return SplitRegex(regex);
+}
+
+std::unique_ptr<ChunkedRegex> ChunkedRegex::Make(
+    const re2::RE2& whole, const re2::RE2::Options& options) {
+  auto chunked = std::unique_ptr<ChunkedRegex>(new ChunkedRegex());
+  int next_group = 1;
+  for (const std::string& part : SplitRegex(whole.pattern())) {
+    Chunk chunk;
+    chunk.regex = std::make_unique<re2::RE2>(part, options);
+    if (!chunk.regex->ok()) return nullptr;
+    chunk.first_group = next_group;
+    chunk.groups = chunk.regex->NumberOfCapturingGroups() + 1;
+    // The chunk's groups, in order and by name, are the whole's.
+    for (const auto& [name, index] : chunk.regex->NamedCapturingGroups()) {
+      auto it = whole.NamedCapturingGroups().find(name);
+      if (it == whole.NamedCapturingGroups().end() ||
+          it->second != next_group + index - 1) {
+        return nullptr;
+      }
+    }
+    next_group += chunk.groups - 1;
+    chunked->chunks_.push_back(std::move(chunk));
+  }
+  if (chunked->chunks_.empty() ||
+      next_group != whole.NumberOfCapturingGroups() + 1) {
+    return nullptr;
+  }
+  return chunked;
+}
+
+bool ChunkedRegex::Match(const re2::StringPiece& text,
+                         re2::StringPiece* groups) const {
+  size_t pos = 0;
+  re2::StringPiece local[PatternParser::kMaxCaptures];
+  for (size_t k = 0; k < chunks_.size(); ++k) {
+    const Chunk& chunk = chunks_[k];
+    const bool last = k + 1 == chunks_.size();
+    if (!chunk.regex->Match(
+            text, pos, text.size(),
+            last ? re2::RE2::ANCHOR_BOTH : re2::RE2::ANCHOR_START, local,
+            chunk.groups)) {
+      return false;
+    }
+    for (int g = 1; g < chunk.groups; ++g) {
+      groups[chunk.first_group + g - 1] = local[g];
+    }
+    pos = static_cast<size_t>(local[0].data() - text.data()) + local[0].size();
+  }
+  groups[0] = text;
+  return true;
+}
+
+}  // namespace pattern_internal
 
 struct PatternParser::Compiled {
   std::string name;
   std::unique_ptr<re2::RE2> regex;
   int groups = 0;  // capturing groups + 1 (the whole match)
+  // Null, or the regex cut into chunks (the fast path of Parse).
+  std::unique_ptr<pattern_internal::ChunkedRegex> chunked;
   std::vector<std::pair<int, Field>> captures;
   cgnat::v1::Action action = cgnat::v1::ACTION_UNSPECIFIED;
   cgnat::v1::Mapping mapping = cgnat::v1::MAPPING_UNSPECIFIED;
@@ -183,6 +328,7 @@ std::unique_ptr<PatternParser> PatternParser::Create(
                                 "nothing)"));
       continue;
     }
+    c->chunked = pattern_internal::ChunkedRegex::Make(*c->regex, options);
     // Captures -> fields.
     absl::flat_hash_map<std::string, int> named;
     for (const auto& [name, index] : c->regex->NamedCapturingGroups()) {
@@ -215,14 +361,12 @@ std::unique_ptr<PatternParser> PatternParser::Create(
                          FieldList(), "; or map it under fields"));
         continue;
       }
-      if (seen[static_cast<int>(field)]) {
-        add("regex",
-            absl::StrCat("two captures fill the same field (", name, ")"));
-        continue;
-      }
+      // Several captures may fill one field (alternatives such as an
+      // IPv4 and a bracketed IPv6 form): the first that took part does.
       seen[static_cast<int>(field)] = true;
       c->captures.emplace_back(index, field);
     }
+    std::sort(c->captures.begin(), c->captures.end());
     auto has = [&](Field f) { return seen[static_cast<int>(f)]; };
     c->action = p.action();
     c->mapping = p.mapping();
@@ -336,23 +480,34 @@ bool PatternParser::Parse(const VendorInput& input, NatEvent* event,
     message.remove_suffix(1);
   }
   re2::StringPiece text(message.data(), message.size());
-  // Two steps, for speed only (the outcome is the same as one Match with
-  // captures per pattern). Asked for captures, RE2 skips its DFA on short
-  // lines and runs its backtracker (BitState) straight away, also for the
-  // patterns that end up not matching; the backtracker is several times
-  // slower than the DFA and allocates its bitmap per call. So each pattern
-  // is first tried without captures (DFA only, states cached across
-  // calls), and only the one that matches is run again for its captures.
-  const int index = MatchIndex(message);
-  if (index < 0) {
-    return error->Set("unrecognized", "pattern: no pattern matches the line",
-                      0);
-  }
-  const Compiled* c = patterns_[static_cast<size_t>(index)].get();
+  // For speed only (the outcome is the same as one Match with captures
+  // per pattern, in order):
+  // - a pattern cut into chunks first tries them (one-pass, see
+  //   ChunkedRegex), which decides and captures at once;
+  // - otherwise, or when the chunks fail, the pattern is tried without
+  //   captures (DFA only, states cached across calls), and only a match
+  //   is run again for its captures. Asked for captures straight away,
+  //   RE2 skips its DFA on short lines and runs its backtracker
+  //   (BitState), several times slower and allocating its bitmap per
+  //   call, also for the patterns that end up not matching.
+  const Compiled* c = nullptr;
   re2::StringPiece groups[kMaxCaptures];
-  if (!c->regex->Match(text, 0, text.size(), re2::RE2::ANCHOR_BOTH, groups,
-                       c->groups)) {
-    // Unreachable: the same regex just matched the same text.
+  for (const auto& pattern : patterns_) {
+    if (pattern->chunked != nullptr && pattern->chunked->Match(text, groups)) {
+      c = pattern.get();
+      break;
+    }
+    if (pattern->regex->Match(text, 0, text.size(), re2::RE2::ANCHOR_BOTH,
+                              nullptr, 0)) {
+      c = pattern.get();
+      if (!c->regex->Match(text, 0, text.size(), re2::RE2::ANCHOR_BOTH, groups,
+                           c->groups)) {
+        c = nullptr;  // unreachable: the same regex just matched
+      }
+      break;
+    }
+  }
+  if (c == nullptr) {
     return error->Set("unrecognized", "pattern: no pattern matches the line",
                       0);
   }
@@ -361,9 +516,13 @@ bool PatternParser::Parse(const VendorInput& input, NatEvent* event,
   event->set_direction(c->direction);
   if (!c->vrf.empty()) event->set_vrf(c->vrf);
   event->set_protocol(c->protocol);
+  uint32_t filled = 0;  // fields set by a capture
   for (const auto& [index, field] : c->captures) {
     const re2::StringPiece& g = groups[index];
     if (g.data() == nullptr) continue;  // an optional group that took no part
+    const uint32_t bit = 1u << static_cast<int>(field);
+    if (filled & bit) continue;  // an earlier alternative filled it
+    filled |= bit;
     absl::string_view v(g.data(), g.size());
     const size_t at = static_cast<size_t>(g.data() - message.data());
     uint32_t number;

@@ -6,7 +6,9 @@
 #include "src/parsers/pattern_parser.h"
 
 #include <fstream>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "netstreams/stages/v1/parse.pb.h"
+#include "re2/re2.h"
 #include "src/parsers/nfware_parser.h"
 #include "src/topology/topology_loader.h"
 #include "tests/parsers/vendor_test_util.h"
@@ -277,6 +280,133 @@ stages:
                        "NatEvent field"),
             std::string::npos)
       << error;
+}
+
+// Patterns with more than 4 groups are matched as chunks (RE2's one-pass
+// engine); the cut is made only where it keeps the regex's meaning.
+TEST(PatternParserTest, SplitAtTopLevelGroupsCutsOnlyWhereSafe) {
+  using pattern_internal::SplitAtTopLevelGroups;
+  auto groups_in = [](const std::string& part) {
+    return re2::RE2(part).NumberOfCapturingGroups();
+  };
+  const std::string nfware =
+      " *(?P<action>[AD]) +VRF +(?P<vrf>\\d+) +(?P<protocol>\\d+) +INT "
+      "+(?:\\[(?P<inside_ip6>[0-9a-f:]+)\\]|(?P<inside_ip>[0-9.]+)):(?P<"
+      "inside_port>\\d+) +EXT +(?P<outside_ip>[0-9.]+):(?P<outside_port>\\d+)";
+  std::vector<std::string> parts = SplitAtTopLevelGroups(nfware);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(absl::StrJoin(parts, ""), nfware);
+  EXPECT_EQ(parts[1].substr(0, 4), "(?:\\");  // before a top-level group
+  for (const std::string& part : parts) {
+    EXPECT_LE(groups_in(part), 4) << part;
+  }
+  // Brackets, escapes and scoped flags are not group starts or cuts.
+  const std::string tricky =
+      "[(|](?P<a>.)\\((?P<b>[]|(])(?P<c>[[:alpha:]|(])(?i:x)(?P<d>.)(?P<e>.)";
+  parts = SplitAtTopLevelGroups(tricky);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0],
+            "[(|](?P<a>.)\\((?P<b>[]|(])(?P<c>[[:alpha:]|(])(?i:x)(?P<d>.)");
+  EXPECT_EQ(parts[1], "(?P<e>.)");
+  // Not cut: up to 4 groups, a top-level alternation, flags for the rest,
+  // \Q...\E quoting.
+  EXPECT_TRUE(SplitAtTopLevelGroups("(a)(b)(c)(d)").empty());
+  EXPECT_TRUE(SplitAtTopLevelGroups("(a)(b)(c)(d)(e)|x").empty());
+  EXPECT_TRUE(SplitAtTopLevelGroups("(?i)(a)(b)(c)(d)(e)").empty());
+  EXPECT_TRUE(SplitAtTopLevelGroups("(a)(b)\\Q(\\E(c)(d)(e)").empty());
+  EXPECT_FALSE(SplitAtTopLevelGroups("(a)(b)(c)(d)(e)(?:x|y)").empty());
+}
+
+// A greedy chunk may take what a later chunk needs: then the whole regex
+// decides, and the event is the whole regex's.
+TEST(PatternParserTest, ChunkThatStarvesTheNextFallsBackToTheWholeRegex) {
+  auto parser = MustCreate(Config(R"pb(
+    patterns {
+      regex: "(?P<action>[AD]) (?P<inside_ip>\\S+) (?P<outside_ip>\\S+) (?P<inside_port>\\d+)(?P<outside_port>\\d)"
+      action_values { key: "A" value: CREATE }
+      mapping: PORT
+    }
+  )pb"));
+  re2::RE2 whole(
+      "(?P<action>[AD]) (?P<inside_ip>\\S+) (?P<outside_ip>\\S+) "
+      "(?P<inside_port>\\d+)(?P<outside_port>\\d)");
+  auto chunked =
+      pattern_internal::ChunkedRegex::Make(whole, re2::RE2::Options());
+  ASSERT_NE(chunked, nullptr);
+  EXPECT_EQ(chunked->chunks(), 2u);
+  const std::string line = "A 10.0.0.1 100.64.0.1 12345";
+  re2::StringPiece groups[PatternParser::kMaxCaptures];
+  EXPECT_FALSE(chunked->Match(line, groups));  // the first took "12345"
+
+  Result r = RunPattern(*parser, line);
+  ASSERT_TRUE(r.ok) << r.error.detail;
+  EXPECT_EQ(r.event.inside_port(), 1234u);
+  EXPECT_EQ(r.event.outside_port(), 5u);
+}
+
+// On many lines, random over a small alphabet: whenever the chunks match,
+// RE2's match of the whole regex is the same, group by group.
+TEST(PatternParserTest, ChunkedMatchIsTheWholeRegexMatch) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"(?P<a>a*)(?P<b>a*)(?P<c>a?)(?P<d>b*)(?P<e>a*b*)(?P<f>a)?(?P<g>b+)?",
+       "ab"},
+      {"(?P<a>\\w+) (?P<b>\\S+) (?P<c>\\S+) (?P<d>\\d+)(?P<e>\\d)(?P<f>.*)",
+       "a1 :"},
+      {" *(?P<a>[AD]) +(?P<b>\\d+) +(?:\\[(?P<c>[0-9a:]+)\\]|(?P<d>[0-9.]+))"
+       ":(?P<e>\\d+)(?: (?P<f>IN|OUT))?",
+       "AD 19.:[]INOUT"},
+  };
+  std::mt19937 random(7);
+  int chunked_matches = 0, whole_only = 0;
+  for (const auto& [pattern, alphabet] : cases) {
+    re2::RE2 whole(pattern);
+    ASSERT_TRUE(whole.ok()) << pattern;
+    auto chunked =
+        pattern_internal::ChunkedRegex::Make(whole, re2::RE2::Options());
+    ASSERT_NE(chunked, nullptr) << pattern;
+    const int n = whole.NumberOfCapturingGroups() + 1;
+    for (int i = 0; i < 30000; ++i) {
+      std::string line(random() % 14, ' ');
+      for (char& ch : line) ch = alphabet[random() % alphabet.size()];
+      re2::StringPiece text(line);
+      re2::StringPiece a[PatternParser::kMaxCaptures];
+      re2::StringPiece b[PatternParser::kMaxCaptures];
+      const bool whole_ok =
+          whole.Match(text, 0, text.size(), re2::RE2::ANCHOR_BOTH, b, n);
+      if (!chunked->Match(text, a)) {
+        whole_only += whole_ok;
+        continue;
+      }
+      ++chunked_matches;
+      ASSERT_TRUE(whole_ok) << pattern << " on '" << line << "'";
+      for (int g = 0; g < n; ++g) {
+        ASSERT_EQ(a[g].data(), b[g].data()) << pattern << " '" << line << "'";
+        ASSERT_EQ(a[g].size(), b[g].size()) << pattern << " '" << line << "'";
+      }
+    }
+  }
+  // Both paths were taken many times.
+  EXPECT_GT(chunked_matches, 1000);
+  EXPECT_GT(whole_only, 10);
+}
+
+// Two alternative captures may fill one field: the one that took part does.
+TEST(PatternParserTest, AlternativeCapturesFillOneField) {
+  auto parser = MustCreate(Config(R"pb(
+    patterns {
+      regex: "(?P<action>[AD]) (?:\\[(?P<v6>[0-9a-f:]+)\\]|(?P<inside_ip>[0-9.]+)):(?P<inside_port>\\d+) (?P<outside_ip>\\S+) (?P<outside_port>\\d+)"
+      fields { key: "v6" value: "inside_ip" }
+      action_values { key: "A" value: CREATE }
+      mapping: PORT
+    }
+  )pb"));
+  Result r = RunPattern(*parser, "A [2001:db8::7]:80 100.64.0.1 9");
+  ASSERT_TRUE(r.ok) << r.error.detail;
+  EXPECT_EQ(r.event.inside_ip(), Ip("2001:db8::7"));
+  r = RunPattern(*parser, "A 10.1.2.3:80 100.64.0.1 9");
+  ASSERT_TRUE(r.ok) << r.error.detail;
+  EXPECT_EQ(r.event.inside_ip(), Ip("10.1.2.3"));
+  EXPECT_EQ(r.event.inside_port(), 80u);
 }
 
 // The shipped NFWare pattern topology and the built-in parser agree on
