@@ -539,13 +539,12 @@ absl::Status StreamThread::CommitTasksNow(const std::vector<Task*>& tasks,
       if (hand_over) {
         ReportUncommittedHandOver(offsets.get(), err, mode);
       } else {
-        LogWarning("offset commit failed")
-            .With("thread", index_)
-            .With("error", rd_kafka_err2str(err));
+        NoteCommitResult(err);
       }
       recommit_ = true;
       return absl::OkStatus();
     }
+    NoteCommitResult(RD_KAFKA_RESP_ERR_NO_ERROR);
   } else {
     rd_kafka_commit_queue(consumer_, offsets.get(), queue_.get(),
                           &StreamThread::OnCommitted, this);
@@ -617,15 +616,32 @@ void StreamThread::ReportUncommittedHandOver(
 void StreamThread::OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                rd_kafka_topic_partition_list_t* offsets,
                                void* opaque) {
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR ||
-      err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+  auto* self = static_cast<StreamThread*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // nothing to commit
+  self->NoteCommitResult(err);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) self->recommit_ = true;
+}
+
+void StreamThread::NoteCommitResult(rd_kafka_resp_err_t err) {
+  constexpr absl::Duration kCommitFailureLogEvery = absl::Seconds(10);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (commit_failures_ > 0) {
+      LogInfo("offset commits succeed again")
+          .With("thread", index_)
+          .With("failed_attempts", commit_failures_);
+    }
+    commit_failures_ = 0;
+    commit_failure_logged_ = absl::InfinitePast();
     return;
   }
-  auto* self = static_cast<StreamThread*>(opaque);
+  ++commit_failures_;
+  const absl::Time now = absl::Now();
+  if (now - commit_failure_logged_ < kCommitFailureLogEvery) return;
+  commit_failure_logged_ = now;
   LogWarning("offset commit failed; will retry")
-      .With("thread", self->index_)
-      .With("error", rd_kafka_err2str(err));
-  self->recommit_ = true;
+      .With("thread", index_)
+      .With("error", rd_kafka_err2str(err))
+      .With("failed_attempts", commit_failures_);
 }
 
 }  // namespace netstreams

@@ -135,6 +135,11 @@ class StreamThread {
   std::vector<rd_kafka_message_t*> batch_;
   absl::Time last_commit_;
   bool recommit_ = false;
+  // Consecutive failed offset commits (each is retried at once): the first
+  // is logged, then one line per kCommitFailureLogEvery, and the recovery.
+  void NoteCommitResult(rd_kafka_resp_err_t err);
+  int64_t commit_failures_ = 0;
+  absl::Time commit_failure_logged_ = absl::InfinitePast();
 
   std::thread thread_;
   std::mutex mu_;
