@@ -133,7 +133,10 @@ bool ParseMikrotik(const VendorInput& input, NatEvent* event,
   // Protocol name, then optional "(flags)" or "(type 8, code 0)".
   size_t p = proto_at + 6;
   size_t name_end = p;
-  while (name_end < m.size() && m[name_end] != ' ' && m[name_end] != ',') {
+  // RouterOS writes "TCP (SYN)": a '(' right after the name is another
+  // vendor's shape ("proto 17(UDP)": Juniper), not a bad protocol.
+  while (name_end < m.size() && m[name_end] != ' ' && m[name_end] != ',' &&
+         m[name_end] != '(') {
     ++name_end;
   }
   uint32_t protocol;
