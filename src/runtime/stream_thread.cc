@@ -557,9 +557,11 @@ absl::Status StreamThread::CommitTasksNow(const std::vector<Task*>& tasks,
 void StreamThread::ReportUncommittedHandOver(
     const rd_kafka_topic_partition_list_t* offsets, rd_kafka_resp_err_t err,
     CommitMode mode) {
+  // Diagnostic only, and inside a revocation (the group waits for this
+  // member to rejoin): a short bound, then the count is unknown.
   PartitionListPtr group(rd_kafka_topic_partition_list_copy(offsets));
   rd_kafka_resp_err_t fetched = rd_kafka_committed(consumer_, group.get(),
-                                                   /*timeout_ms=*/10000);
+                                                   /*timeout_ms=*/2000);
   int64_t records = 0;
   std::vector<std::string> ranges;
   for (int i = 0; fetched == RD_KAFKA_RESP_ERR_NO_ERROR && i < group->cnt;
