@@ -92,7 +92,12 @@ void Engine::HandleRebalance(rd_kafka_resp_err_t err,
     between_revoke_and_assign_ = false;
   } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     between_revoke_and_assign_ = !cooperative;
-    absl::Status status = RevokePartitions(partitions);
+    // An eager revocation is followed by an assignment that usually hands
+    // much back: tasks are suspended, unless the membership was lost (then
+    // others may own them already).
+    const bool suspend =
+        !cooperative && !rd_kafka_assignment_lost(consumer_.get());
+    absl::Status status = RevokePartitions(partitions, suspend);
     if (!status.ok()) Fail(status);
     if (cooperative) {
       rd_kafka_error_t* e =
@@ -137,8 +142,9 @@ absl::Status Engine::AssignPartitions(
   stats_->joined = true;
   stats_->partitions_assigned = static_cast<int64_t>(assigned_.size());
   stats_->tasks_assigned = static_cast<int64_t>(task_owner_.size());
+  std::map<TopicPartition, int64_t> resume_at;
   for (auto& [thread, tps] : per_thread) {
-    absl::Status status = threads_[thread]->Assign(tps);
+    absl::Status status = threads_[thread]->Assign(tps, &resume_at);
     if (!status.ok()) return status;
     // Route each partition's records straight to its stream thread.
     for (const TopicPartition& tp : tps) {
@@ -152,11 +158,36 @@ absl::Status Engine::AssignPartitions(
       rd_kafka_queue_destroy(pq);
     }
   }
+  // Resumed tasks continue where they stopped (their last commit may have
+  // been refused); the others start at the group's committed offsets.
+  for (int i = 0; i < partitions->cnt; ++i) {
+    auto it = resume_at.find(TopicPartition{partitions->elems[i].topic,
+                                            partitions->elems[i].partition});
+    if (it != resume_at.end()) partitions->elems[i].offset = it->second;
+  }
+  // Suspended tasks that did not come back belong to others now.
+  for (auto& thread : threads_) {
+    absl::Status status = thread->CloseSuspended();
+    if (!status.ok()) return status;
+  }
+  ForgetUnassignedTasks();
   return absl::OkStatus();
 }
 
+void Engine::ForgetUnassignedTasks() {
+  std::set<std::pair<int, int32_t>> live;
+  for (const auto& [tp, thread] : assigned_) {
+    live.insert({SubtopologyOf(tp.topic), tp.partition});
+  }
+  for (auto it = task_owner_.begin(); it != task_owner_.end();) {
+    it = live.count(it->first) ? std::next(it) : task_owner_.erase(it);
+  }
+  stats_->partitions_assigned = static_cast<int64_t>(assigned_.size());
+  stats_->tasks_assigned = static_cast<int64_t>(task_owner_.size());
+}
+
 absl::Status Engine::RevokePartitions(
-    rd_kafka_topic_partition_list_t* partitions) {
+    rd_kafka_topic_partition_list_t* partitions, bool suspend) {
   std::map<int, std::vector<TopicPartition>> per_thread;
   for (int i = 0; i < partitions->cnt; ++i) {
     TopicPartition tp{partitions->elems[i].topic,
@@ -172,19 +203,15 @@ absl::Status Engine::RevokePartitions(
   absl::Status result;
   for (auto& [thread, tps] : per_thread) {
     if (shutting_down_) break;  // threads already committed and closed
-    absl::Status status = threads_[thread]->Revoke(tps);
+    absl::Status status = threads_[thread]->Revoke(tps, suspend);
     if (!status.ok() && result.ok()) result = status;
   }
-  // Forget owners of tasks that have no assigned partition left.
-  std::set<std::pair<int, int32_t>> live;
-  for (const auto& [tp, thread] : assigned_) {
-    live.insert({SubtopologyOf(tp.topic), tp.partition});
+  if (suspend) {
+    // Suspended tasks keep their thread until the next assignment.
+    stats_->partitions_assigned = static_cast<int64_t>(assigned_.size());
+  } else {
+    ForgetUnassignedTasks();
   }
-  for (auto it = task_owner_.begin(); it != task_owner_.end();) {
-    it = live.count(it->first) ? std::next(it) : task_owner_.erase(it);
-  }
-  stats_->partitions_assigned = static_cast<int64_t>(assigned_.size());
-  stats_->tasks_assigned = static_cast<int64_t>(task_owner_.size());
   return result;
 }
 

@@ -74,7 +74,10 @@ class Engine {
   void HandleRebalance(rd_kafka_resp_err_t err,
                        rd_kafka_topic_partition_list_t* partitions);
   absl::Status AssignPartitions(rd_kafka_topic_partition_list_t* partitions);
-  absl::Status RevokePartitions(rd_kafka_topic_partition_list_t* partitions);
+  absl::Status RevokePartitions(rd_kafka_topic_partition_list_t* partitions,
+                                bool suspend);
+  // Drops the thread of tasks with no assigned partition; updates gauges.
+  void ForgetUnassignedTasks();
   int SubtopologyOf(const std::string& topic) const;
   // Whether every assigned partition's consumer position has reached its
   // high watermark: records produced by this process to its own internal

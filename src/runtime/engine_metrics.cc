@@ -205,6 +205,10 @@ std::string Engine::MetricsText() const {
             "their partitions were handed over (revocation or shutdown): "
             "the next owner processes them again.",
             {}, st.handover_uncommitted_records.load());
+  f.Counter("netstreams_tasks_resumed_total",
+            "Tasks suspended by an eager revocation that came back to this "
+            "process and resumed in place (no reopen, no restore).",
+            {}, st.tasks_resumed.load());
   f.Gauge("netstreams_partitions_assigned",
           "Source partitions assigned to this process.", {},
           st.partitions_assigned.load());

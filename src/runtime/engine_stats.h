@@ -93,6 +93,8 @@ class EngineStats {
   std::atomic<uint64_t> rebalances{0};
   // Processed records whose offsets a failed hand-over commit left behind.
   std::atomic<uint64_t> handover_uncommitted_records{0};
+  // Suspended tasks that came back to this process and resumed in place.
+  std::atomic<uint64_t> tasks_resumed{0};
   std::atomic<int64_t> partitions_assigned{0};
   std::atomic<int64_t> tasks_assigned{0};
   std::atomic<int64_t> tasks_restoring{0};

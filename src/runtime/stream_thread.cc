@@ -157,10 +157,90 @@ void StreamThread::RunCommands() {
 }
 
 absl::Status StreamThread::Assign(
-    const std::vector<TopicPartition>& partitions) {
-  return Call([this, partitions]() -> absl::Status {
+    const std::vector<TopicPartition>& partitions,
+    std::map<TopicPartition, int64_t>* resume_at) {
+  return Call([this, partitions, resume_at]() -> absl::Status {
     routes_.clear();
     idle_ = false;
+    // Suspended tasks that come back resume where they stopped, unless
+    // the group's committed offsets moved since (another member owned the
+    // partition in between): then their state is rebuilt as a new task's.
+    std::map<std::pair<int, int32_t>, bool> back;  // task -> resumable
+    PartitionListPtr committed(rd_kafka_topic_partition_list_new(8));
+    for (const TopicPartition& tp : partitions) {
+      for (auto& [key, task] : tasks_) {
+        if (task->partition() != tp.partition) continue;
+        int source = task->SourceIndex(tp.topic);
+        if (source < 0) continue;
+        bool suspended = true;
+        for (const auto& other : task->sources()) {
+          suspended = suspended && !other.assigned;
+        }
+        if (!suspended) continue;
+        const SourcePartition& sp = task->sources()[source];
+        back.emplace(key, true);
+        if (sp.next_offset < 0) continue;  // nothing processed yet
+        rd_kafka_topic_partition_list_add(committed.get(), tp.topic.c_str(),
+                                          tp.partition);
+      }
+    }
+    rd_kafka_resp_err_t fetched = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (committed->cnt > 0) {
+      fetched = rd_kafka_committed(consumer_, committed.get(), 10000);
+    }
+    for (auto& [key, resumable] : back) {
+      Task* task = tasks_.at(key).get();
+      for (const SourcePartition& sp : task->sources()) {
+        if (sp.next_offset < 0) continue;
+        TopicPartition tp{sp.topic, sp.partition};
+        auto gap = handover_gaps_.find(tp);
+        const int64_t expected =
+            gap == handover_gaps_.end() ? sp.next_offset : gap->second.from;
+        bool same = false;
+        for (int i = 0; i < committed->cnt; ++i) {
+          const rd_kafka_topic_partition_t& c = committed->elems[i];
+          if (c.topic == sp.topic && c.partition == sp.partition) {
+            same = fetched == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                   c.err == RD_KAFKA_RESP_ERR_NO_ERROR && expected >= 0 &&
+                   c.offset == expected;
+          }
+        }
+        resumable = resumable && same;
+      }
+    }
+    for (auto& [key, resumable] : back) {
+      auto it = tasks_.find(key);
+      Task* task = it->second.get();
+      std::vector<std::pair<TopicPartition, HandOverGap>> gaps;
+      for (SourcePartition& sp : task->sources()) {
+        TopicPartition tp{sp.topic, sp.partition};
+        auto gap = handover_gaps_.find(tp);
+        if (gap == handover_gaps_.end()) continue;
+        if (!resumable) gaps.emplace_back(tp, gap->second);
+        // What the group holds: the next commit carries the position.
+        sp.committed_offset = gap->second.from;
+        handover_gaps_.erase(gap);
+      }
+      if (resumable) {
+        for (const SourcePartition& sp : task->sources()) {
+          if (sp.next_offset >= 0) {
+            (*resume_at)[TopicPartition{sp.topic, sp.partition}] =
+                sp.next_offset;
+          }
+        }
+        ++stats_->tasks_resumed;
+        LogInfo("task resumed").With("task", task->id()).With("thread", index_);
+        continue;
+      }
+      // This thread redoes what it left uncommitted itself.
+      ReportGaps(gaps, "revoked");
+      LogInfo(
+          "suspended task not resumed: the group's committed offsets "
+          "moved; rebuilding it")
+          .With("task", task->id())
+          .With("thread", index_);
+      CloseTask(it);
+    }
     for (const TopicPartition& tp : partitions) {
       int sub = -1;
       for (const Subtopology& s : topology_.subtopologies) {
@@ -203,9 +283,9 @@ absl::Status StreamThread::Assign(
   });
 }
 
-absl::Status StreamThread::Revoke(
-    const std::vector<TopicPartition>& partitions) {
-  return Call([this, partitions]() -> absl::Status {
+absl::Status StreamThread::Revoke(const std::vector<TopicPartition>& partitions,
+                                  bool suspend) {
+  return Call([this, partitions, suspend]() -> absl::Status {
     routes_.clear();
     // Commit what the affected tasks have processed before letting go.
     std::vector<Task*> affected;
@@ -220,35 +300,75 @@ absl::Status StreamThread::Revoke(
         }
       }
     }
+    suspending_ = suspend;
     absl::Status status = CommitTasks(affected, CommitMode::kHandOver);
+    suspending_ = false;
     for (const TopicPartition& tp : partitions) {
-      for (auto it = tasks_.begin(); it != tasks_.end();) {
-        Task* task = it->second.get();
+      for (auto& [key, task] : tasks_) {
         int source = task->SourceIndex(tp.topic);
         if (source >= 0 && task->partition() == tp.partition) {
           task->sources()[source].assigned = false;
         }
-        bool any_assigned = false;
-        for (const auto& sp : task->sources()) any_assigned |= sp.assigned;
-        if (!any_assigned) {
-          LogInfo("task closed")
-              .With("task", task->id())
-              .With("thread", index_);
-          if (task->needs_restore()) --stats_->tasks_restoring;
-          stats_->ClearStoreEntries(task->id());
-          for (const auto& sp : task->sources()) {
-            stats_->ClearLag(sp.topic, sp.partition);
-          }
-          task->Close();
-          it = tasks_.erase(it);
-        } else {
-          ++it;
-        }
+      }
+    }
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      Task* task = it->second.get();
+      bool any_assigned = false;
+      for (const auto& sp : task->sources()) any_assigned |= sp.assigned;
+      if (any_assigned) {
+        ++it;
+      } else if (suspend && !task->needs_restore()) {
+        LogInfo("task suspended")
+            .With("task", task->id())
+            .With("thread", index_);
+        ++it;
+      } else {
+        it = CloseTask(it);
       }
     }
     task_count_ = static_cast<int>(tasks_.size());
     return status;
   });
+}
+
+absl::Status StreamThread::CloseSuspended() {
+  return Call([this]() -> absl::Status {
+    routes_.clear();
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      bool any_assigned = false;
+      for (const auto& sp : it->second->sources()) any_assigned |= sp.assigned;
+      if (any_assigned) {
+        ++it;
+        continue;
+      }
+      std::vector<std::pair<TopicPartition, HandOverGap>> gaps;
+      for (const SourcePartition& sp : it->second->sources()) {
+        auto gap = handover_gaps_.find(TopicPartition{sp.topic, sp.partition});
+        if (gap == handover_gaps_.end()) continue;
+        gaps.emplace_back(gap->first, gap->second);
+        handover_gaps_.erase(gap);
+      }
+      ReportGaps(gaps, "revoked");
+      it = CloseTask(it);
+    }
+    task_count_ = static_cast<int>(tasks_.size());
+    return absl::OkStatus();
+  });
+}
+
+std::map<std::pair<int, int32_t>, std::unique_ptr<Task>>::iterator
+StreamThread::CloseTask(
+    std::map<std::pair<int, int32_t>, std::unique_ptr<Task>>::iterator it) {
+  Task* task = it->second.get();
+  LogInfo("task closed").With("task", task->id()).With("thread", index_);
+  if (task->needs_restore()) --stats_->tasks_restoring;
+  stats_->ClearStoreEntries(task->id());
+  for (const auto& sp : task->sources()) {
+    stats_->ClearLag(sp.topic, sp.partition);
+  }
+  task->Close();
+  routes_.clear();
+  return tasks_.erase(it);
 }
 
 void StreamThread::Stop() {
@@ -397,6 +517,9 @@ void StreamThread::ProcessBatch(size_t count) {
     // revocation) are skipped: they were not committed, so the new owner
     // reads them again.
     if (ref == nullptr) continue;
+    // A resumed task may be handed records it has processed (fetched again
+    // from where it stopped while older fetches were in flight).
+    if (m->offset < ref->task->sources()[ref->source].next_offset) continue;
     KafkaOrigin origin(m);
     ref->task->Process(ref->source, origin);
   }
@@ -507,6 +630,8 @@ absl::Status StreamThread::CommitTasksNow(const std::vector<Task*>& tasks,
   for (Task* task : tasks) {
     for (SourcePartition& sp : task->sources()) {
       if (sp.next_offset < 0) continue;
+      // A suspended task's partitions are not this member's to commit.
+      if (!sp.assigned && mode != CommitMode::kHandOver) continue;
       if (sp.next_offset == sp.committed_offset && !recommit) continue;
       rd_kafka_topic_partition_list_add(offsets.get(), sp.topic.c_str(),
                                         sp.partition)
@@ -562,46 +687,67 @@ void StreamThread::ReportUncommittedHandOver(
   PartitionListPtr group(rd_kafka_topic_partition_list_copy(offsets));
   rd_kafka_resp_err_t fetched = rd_kafka_committed(consumer_, group.get(),
                                                    /*timeout_ms=*/2000);
-  int64_t records = 0;
-  std::vector<std::string> ranges;
-  for (int i = 0; fetched == RD_KAFKA_RESP_ERR_NO_ERROR && i < group->cnt;
-       ++i) {
+  std::vector<std::pair<TopicPartition, HandOverGap>> gaps;
+  for (int i = 0; i < group->cnt; ++i) {
     const rd_kafka_topic_partition_t& p = group->elems[i];
-    int64_t from = p.offset;
-    if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fetched = p.err;
-      break;
-    }
-    if (from < 0) {
-      // Nothing committed: the next owner starts at the log's start.
-      int64_t high = -1;
-      if (rd_kafka_get_watermark_offsets(consumer_, p.topic, p.partition, &from,
-                                         &high) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        from = 0;
+    HandOverGap gap;
+    gap.to = offsets->elems[i].offset;
+    gap.error = err;
+    if (fetched == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        p.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      gap.from = p.offset;
+      if (gap.from < 0) {
+        // Nothing committed: the next owner starts at the log's start.
+        int64_t high = -1;
+        if (rd_kafka_get_watermark_offsets(consumer_, p.topic, p.partition,
+                                           &gap.from, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+          gap.from = 0;
+        }
       }
     }
-    const int64_t to = offsets->elems[i].offset;
-    if (to <= from) continue;
-    records += to - from;
-    ranges.push_back(
-        absl::StrCat(p.topic, "[", p.partition, "]@", from, "..", to));
+    gaps.emplace_back(TopicPartition{p.topic, p.partition}, gap);
   }
-  const char* reason = mode == CommitMode::kShutdown ? "shutdown" : "revoked";
-  if (fetched != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (suspending_) {
+    // Reported once the next assignment shows who owns them.
+    for (const auto& [tp, gap] : gaps) handover_gaps_[tp] = gap;
+    return;
+  }
+  ReportGaps(gaps, mode == CommitMode::kShutdown ? "shutdown" : "revoked");
+}
+
+void StreamThread::ReportGaps(
+    const std::vector<std::pair<TopicPartition, HandOverGap>>& gaps,
+    const char* reason) {
+  if (gaps.empty()) return;
+  const char* error = rd_kafka_err2str(gaps.front().second.error);
+  int64_t records = 0;
+  bool unknown = false;
+  std::vector<std::string> ranges;
+  for (const auto& [tp, gap] : gaps) {
+    if (gap.from < 0) {
+      unknown = true;
+      continue;
+    }
+    if (gap.to <= gap.from) continue;
+    records += gap.to - gap.from;
+    ranges.push_back(absl::StrCat(tp.topic, "[", tp.partition, "]@", gap.from,
+                                  "..", gap.to));
+  }
+  if (unknown) {
     LogWarning(
         "hand-over commit failed; the next owner reprocesses the records "
         "since the last commit (count unknown)")
         .With("thread", index_)
         .With("reason", reason)
-        .With("error", rd_kafka_err2str(err))
-        .With("fetch_error", rd_kafka_err2str(fetched));
+        .With("error", error);
     return;
   }
   if (records == 0) {
     LogInfo("hand-over commit refused; every processed offset was committed")
         .With("thread", index_)
         .With("reason", reason)
-        .With("error", rd_kafka_err2str(err));
+        .With("error", error);
     return;
   }
   stats_->handover_uncommitted_records += static_cast<uint64_t>(records);
@@ -610,7 +756,7 @@ void StreamThread::ReportUncommittedHandOver(
       "the last commit")
       .With("thread", index_)
       .With("reason", reason)
-      .With("error", rd_kafka_err2str(err))
+      .With("error", error)
       .With("records", records)
       .With("ranges", absl::StrJoin(ranges, ","));
 }

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -54,10 +55,23 @@ class StreamThread {
   absl::Status Start(const KafkaSettings& settings);
 
   // Creates the tasks of these partitions (if new) before the coordinator
-  // forwards their queues here and assigns them.
-  absl::Status Assign(const std::vector<TopicPartition>& partitions);
-  // Flushes outputs, commits and closes the tasks of these partitions.
-  absl::Status Revoke(const std::vector<TopicPartition>& partitions);
+  // forwards their queues here and assigns them. A suspended task that
+  // comes back resumes where it stopped, if the group's committed offsets
+  // are still the ones it left: `resume_at` gets the offset each such
+  // partition is to be fetched from (the others start at the committed
+  // offset).
+  absl::Status Assign(const std::vector<TopicPartition>& partitions,
+                      std::map<TopicPartition, int64_t>* resume_at);
+  // Flushes outputs and commits the tasks of these partitions, then closes
+  // them; with `suspend` (an eager rebalance revokes everything and often
+  // hands much of it back) keeps them open, not processing, until the next
+  // assignment, as Kafka Streams suspends tasks.
+  absl::Status Revoke(const std::vector<TopicPartition>& partitions,
+                      bool suspend);
+  // After an assignment: closes the suspended tasks that did not come back
+  // (and reports the work a refused hand-over commit left to their next
+  // owner).
+  absl::Status CloseSuspended();
   // Finishes the current batch, flushes, commits, closes every task and
   // ends the thread. Idempotent.
   void Stop();
@@ -96,15 +110,29 @@ class StreamThread {
   // After a hand-over commit failed (a group coordinator may refuse
   // commits while the group rebalances): reads the offsets the group did
   // commit for `offsets` and reports, in the log and a metric, how many
-  // processed records the partitions' next owner will process again.
+  // processed records the partitions' next owner will process again; for
+  // tasks being suspended, keeps the gaps until the next assignment says
+  // whether another member owns them (handover_gaps_).
   void ReportUncommittedHandOver(const rd_kafka_topic_partition_list_t* offsets,
                                  rd_kafka_resp_err_t err, CommitMode mode);
+  // Records [from, to) of a partition that its next owner processes again
+  // (`from`: the group's committed offset, -1 when it could not be read).
+  struct HandOverGap {
+    int64_t from = -1;
+    int64_t to = -1;
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the refusal
+  };
+  void ReportGaps(
+      const std::vector<std::pair<TopicPartition, HandOverGap>>& gaps,
+      const char* reason);
+  // Closes a task (no longer owned).
+  std::map<std::pair<int, int32_t>, std::unique_ptr<Task>>::iterator CloseTask(
+      std::map<std::pair<int, int32_t>, std::unique_ptr<Task>>::iterator it);
   // Commits (timed and counted), then publishes the tasks' gauges.
   absl::Status CommitTasks(const std::vector<Task*>& tasks, CommitMode mode);
   absl::Status CommitTasksNow(const std::vector<Task*>& tasks, CommitMode mode);
   // Consumer lag per source partition and entries per store, for metrics.
   void PublishGauges(const std::vector<Task*>& tasks);
-  void CloseTask(int subtopology, int32_t partition);
   void SetFailed(absl::Status status);
   static void OnCommitted(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* offsets,
@@ -135,6 +163,9 @@ class StreamThread {
   std::vector<rd_kafka_message_t*> batch_;
   absl::Time last_commit_;
   bool recommit_ = false;
+  // Refused hand-over commits of suspended tasks, by partition.
+  std::map<TopicPartition, HandOverGap> handover_gaps_;
+  bool suspending_ = false;  // inside Revoke(..., suspend=true)
   // Consecutive failed offset commits (each is retried at once): the first
   // is logged, then one line per kCommitFailureLogEvery, and the recovery.
   void NoteCommitResult(rd_kafka_resp_err_t err);

@@ -301,6 +301,94 @@ TEST_P(EngineTest, RefusedHandOverCommitReportsTheRecordsTheNextOwnerRedoes) {
   EXPECT_EQ(ports.size(), 140u);
 }
 
+// A second instance joins while the first has work whose commit the
+// coordinator refuses. The eager rebalance revokes everything from the
+// first; it suspends its tasks, resumes those it gets back where they
+// stopped (nothing redone), and reports the rest as the second's to redo;
+// the second redoes exactly that.
+TEST_P(EngineTest, EagerRebalanceResumesTasksThatComeBack) {
+  Replay(Lines(100));
+  ASSERT_TRUE(RunUntilIdle().ok());  // the first 100 committed
+
+  auto wait_until = [](const std::function<bool()>& done) {
+    absl::Time deadline = absl::Now() + absl::Seconds(90);
+    while (!done() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return done();
+  };
+  std::atomic<bool> stop_first{false}, stop_second{false};
+  EngineOptions options;
+  options.kafka = settings_;
+  options.stop = &stop_first;
+  Engine first(*topology_, options);
+  options.stop = &stop_second;
+  Engine second(*topology_, options);
+  absl::Status first_run, second_run;
+  std::thread first_runner([&] { first_run = first.Run(); });
+  std::string why;
+  ASSERT_TRUE(wait_until([&] { return first.Ready(&why); })) << why;
+
+  // Every commit is refused from now on (with an error that, unlike
+  // REBALANCE_IN_PROGRESS, does not make the members rejoin).
+  std::vector<rd_kafka_resp_err_t> refusals(
+      5000, RD_KAFKA_RESP_ERR_INVALID_COMMIT_OFFSET_SIZE);
+  rd_kafka_mock_push_request_errors_array(broker_->cluster(),
+                                          /*OffsetCommit=*/8, refusals.size(),
+                                          refusals.data());
+  Replay(Lines(40, 5000));
+  ASSERT_TRUE(wait_until([&] { return first.stats().Totals(1).out == 40; }));
+
+  std::thread second_runner([&] { second_run = second.Run(); });
+  // The rebalance is over when the first resumed its tasks and closed the
+  // others, and the second redid what the first reported.
+  ASSERT_TRUE(wait_until([&] {
+    return second.Ready(&why) && first.stats().tasks_resumed.load() > 0 &&
+           second.stats().Totals(1).out > 0 &&
+           second.stats().Totals(1).out ==
+               first.stats().handover_uncommitted_records.load();
+  })) << why;
+  const uint64_t redone = first.stats().handover_uncommitted_records.load();
+  const uint64_t resumed = first.stats().tasks_resumed.load();
+  // Commits succeed again; stop once everything is committed.
+  rd_kafka_mock_clear_request_errors(broker_->cluster(), /*OffsetCommit=*/8);
+  std::map<int32_t, int64_t> committed;
+  EXPECT_TRUE(wait_until([&] {
+    committed = Committed(broker_->bootstrap_servers(),
+                          topology_->application_id, "raw", 4);
+    for (const auto& [p, offset] : committed) {
+      if (offset != 35) return false;  // 140 lines over four partitions
+    }
+    return true;
+  })) << committed[0]
+      << " " << committed[1] << " " << committed[2] << " " << committed[3];
+  stop_second = true;
+  second_runner.join();
+  stop_first = true;
+  first_runner.join();
+  ASSERT_TRUE(first_run.ok()) << first_run;
+  ASSERT_TRUE(second_run.ok()) << second_run;
+
+  // Range assignment: two of the four partitions each, the first's every
+  // time (the mock broker may need more than one rebalance to settle: a
+  // follower's SyncGroup that arrives after the leader's is refused).
+  EXPECT_GE(resumed, 2u);
+  EXPECT_EQ(resumed % 2, 0u);
+  EXPECT_EQ(first.stats().Totals(0).in, 40u);      // nothing again
+  EXPECT_EQ(redone, 20u);                          // the two that moved
+  EXPECT_EQ(second.stats().Totals(0).in, redone);  // exactly what was left
+  std::vector<Consumed> events =
+      ReadAll(broker_->bootstrap_servers(), "events", 3);
+  EXPECT_EQ(events.size(), 140u + redone);  // the resumed ones: none again
+  std::set<uint32_t> ports;
+  for (const Consumed& c : events) {
+    cgnat::v1::NatEvent e;
+    ASSERT_TRUE(e.ParseFromString(c.value));
+    ports.insert(e.inside_port());
+  }
+  EXPECT_EQ(ports.size(), 140u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, EngineTest, ::testing::Values(1, 3));
 
 TEST(DeadLetterTest, HeadersNameStageReasonAndSourceAndKeepOriginals) {
