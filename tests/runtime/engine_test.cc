@@ -245,6 +245,23 @@ TEST_P(EngineTest, RestartResumesFromCommittedOffsets) {
   EXPECT_EQ(ReadAll(broker_->bootstrap_servers(), "events", 3).size(), 140u);
 }
 
+// Polls `done` for up to 90 s.
+bool WaitUntil(const std::function<bool()>& done) {
+  absl::Time deadline = absl::Now() + absl::Seconds(90);
+  while (!done() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return done();
+}
+
+// Makes the mock broker refuse the next offset commits with `error`.
+void RefuseCommits(EmbeddedBroker* broker, rd_kafka_resp_err_t error) {
+  std::vector<rd_kafka_resp_err_t> refusals(5000, error);
+  rd_kafka_mock_push_request_errors_array(broker->cluster(),
+                                          /*OffsetCommit=*/8, refusals.size(),
+                                          refusals.data());
+}
+
 // A coordinator may refuse a hand-over commit (Kafka's mock cluster does
 // while its group rebalances). The engine then reports how many processed
 // records the next owner will process again, and that count is exactly
@@ -260,23 +277,12 @@ TEST_P(EngineTest, RefusedHandOverCommitReportsTheRecordsTheNextOwnerRedoes) {
   Engine first(*topology_, options);
   absl::Status run;
   std::thread runner([&] { run = first.Run(); });
-  auto wait_until = [](const std::function<bool()>& done) {
-    absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (!done() && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return done();
-  };
   std::string why;
-  ASSERT_TRUE(wait_until([&] { return first.Ready(&why); })) << why;
+  ASSERT_TRUE(WaitUntil([&] { return first.Ready(&why); })) << why;
   // From now on every offset commit is refused.
-  std::vector<rd_kafka_resp_err_t> refusals(
-      5000, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
-  rd_kafka_mock_push_request_errors_array(broker_->cluster(),
-                                          /*OffsetCommit=*/8, refusals.size(),
-                                          refusals.data());
+  RefuseCommits(broker_.get(), RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
   Replay(Lines(40, 5000));
-  ASSERT_TRUE(wait_until([&] { return first.stats().Totals(1).out == 40; }));
+  ASSERT_TRUE(WaitUntil([&] { return first.stats().Totals(1).out == 40; }));
   stop = true;
   runner.join();
   ASSERT_TRUE(run.ok()) << run;
@@ -310,13 +316,6 @@ TEST_P(EngineTest, EagerRebalanceResumesTasksThatComeBack) {
   Replay(Lines(100));
   ASSERT_TRUE(RunUntilIdle().ok());  // the first 100 committed
 
-  auto wait_until = [](const std::function<bool()>& done) {
-    absl::Time deadline = absl::Now() + absl::Seconds(90);
-    while (!done() && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return done();
-  };
   std::atomic<bool> stop_first{false}, stop_second{false};
   EngineOptions options;
   options.kafka = settings_;
@@ -327,22 +326,18 @@ TEST_P(EngineTest, EagerRebalanceResumesTasksThatComeBack) {
   absl::Status first_run, second_run;
   std::thread first_runner([&] { first_run = first.Run(); });
   std::string why;
-  ASSERT_TRUE(wait_until([&] { return first.Ready(&why); })) << why;
+  ASSERT_TRUE(WaitUntil([&] { return first.Ready(&why); })) << why;
 
   // Every commit is refused from now on (with an error that, unlike
   // REBALANCE_IN_PROGRESS, does not make the members rejoin).
-  std::vector<rd_kafka_resp_err_t> refusals(
-      5000, RD_KAFKA_RESP_ERR_INVALID_COMMIT_OFFSET_SIZE);
-  rd_kafka_mock_push_request_errors_array(broker_->cluster(),
-                                          /*OffsetCommit=*/8, refusals.size(),
-                                          refusals.data());
+  RefuseCommits(broker_.get(), RD_KAFKA_RESP_ERR_INVALID_COMMIT_OFFSET_SIZE);
   Replay(Lines(40, 5000));
-  ASSERT_TRUE(wait_until([&] { return first.stats().Totals(1).out == 40; }));
+  ASSERT_TRUE(WaitUntil([&] { return first.stats().Totals(1).out == 40; }));
 
   std::thread second_runner([&] { second_run = second.Run(); });
   // The rebalance is over when the first resumed its tasks and closed the
   // others, and the second redid what the first reported.
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     return second.Ready(&why) && first.stats().tasks_resumed.load() > 0 &&
            second.stats().Totals(1).out > 0 &&
            second.stats().Totals(1).out ==
@@ -353,7 +348,7 @@ TEST_P(EngineTest, EagerRebalanceResumesTasksThatComeBack) {
   // Commits succeed again; stop once everything is committed.
   rd_kafka_mock_clear_request_errors(broker_->cluster(), /*OffsetCommit=*/8);
   std::map<int32_t, int64_t> committed;
-  EXPECT_TRUE(wait_until([&] {
+  EXPECT_TRUE(WaitUntil([&] {
     committed = Committed(broker_->bootstrap_servers(),
                           topology_->application_id, "raw", 4);
     for (const auto& [p, offset] : committed) {
