@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
@@ -53,14 +52,6 @@ class CrashRestartTest(unittest.TestCase):
                 "--bootstrap_servers=" + self.broker.bootstrap,
                 "--state_dir=" + self.state_dir]
 
-    def wait_for(self, predicate, what, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return
-            time.sleep(0.2)
-        self.fail("timed out waiting for " + what)
-
     def all_committed(self):
         for topic in ("cgnat.syslog", REPARTITION):
             ends = harness.end_offsets(self.broker.bootstrap, topic)
@@ -73,7 +64,7 @@ class CrashRestartTest(unittest.TestCase):
     def start_and_kill(self, when):
         engine = harness.start_engine(
             self.engine_args() + ["--replay=cgnat.syslog=" + self.files["A"]])
-        self.wait_for(when, "the moment to kill")
+        harness.wait_for(when, "the moment to kill", timeout=120)
         engine.send_signal(signal.SIGKILL)
         engine.wait(timeout=30)
         self.assertEqual(engine.returncode, -signal.SIGKILL)

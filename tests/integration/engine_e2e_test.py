@@ -91,12 +91,6 @@ BAD_LINES = {
     "10.1.0.999:1 EXT 100.64.0.1:2": "invalid_value",
 }
 
-ALL_FIELDS = ["action", "mapping", "device", "vendor", "vrf", "protocol",
-              "inside_ip", "inside_port", "outside_ip", "outside_port",
-              "destination_ip", "destination_port", "port_block_start",
-              "port_block_end", "direction"]
-
-
 class EngineEndToEndTest(unittest.TestCase):
 
     def setUp(self):
@@ -128,7 +122,7 @@ class EngineEndToEndTest(unittest.TestCase):
             self.assertNotIn(key, seen)
             seen.add(key)
             want = EXPECTED[key]
-            for field in ALL_FIELDS:
+            for field in harness.NAT_EVENT_FIELDS:
                 if field == "action":
                     continue
                 expected = want.get(field, type(getattr(event, field))())
@@ -277,14 +271,6 @@ class EngineLifecycleTest(unittest.TestCase):
         # stop, which a graceful stop closes: none expected.
         self.assertEqual(len(events), total)
 
-    def wait_for(self, predicate, timeout=90, what=""):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return
-            time.sleep(0.1)
-        self.fail("timed out waiting for " + what)
-
     def count_outputs(self):
         return sum(harness.end_offsets(self.broker.bootstrap,
                                        "cgnat.events").values())
@@ -299,21 +285,22 @@ class EngineLifecycleTest(unittest.TestCase):
         a = harness.start_engine([topology, bootstrap,
                                   "--replay=cgnat.syslog=" + first],
                                  stderr=logs[0])
-        self.wait_for(lambda: self.count_outputs() >= 20000, what="A output")
+        harness.wait_for(lambda: self.count_outputs() >= 20000,
+                         what="A output")
         b = harness.start_engine([topology, bootstrap], stderr=logs[1])
 
         def log_of(i):
             logs[i].seek(0)
             return logs[i].read()
-        self.wait_for(lambda: "partitions assigned" in log_of(1),
-                      what="B assignment")
+        harness.wait_for(lambda: "partitions assigned" in log_of(1),
+                         what="B assignment")
         self.assertIn("partitions revoked", log_of(0))
         # More input from an independent producer, after the rebalance.
         subprocess.run(["kcat", "-P", "-b", self.broker.bootstrap, "-t",
                         "cgnat.syslog", "-l", second], check=True,
                        timeout=60)
-        self.wait_for(lambda: self.count_outputs() >= 40000,
-                      what="all outputs")
+        harness.wait_for(lambda: self.count_outputs() >= 40000,
+                         what="all outputs")
         a.send_signal(signal.SIGTERM)
         b.send_signal(signal.SIGTERM)
         out_a, _ = a.communicate(timeout=60)

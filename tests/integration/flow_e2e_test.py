@@ -15,7 +15,6 @@ import shutil
 import signal
 import struct
 import tempfile
-import time
 import unittest
 import urllib.request
 
@@ -295,12 +294,6 @@ def after_restart_packets():
             v9_data_packet(104, g)]
 
 
-ALL_FIELDS = ["action", "mapping", "device", "vendor", "vrf", "protocol",
-              "inside_ip", "inside_port", "outside_ip", "outside_port",
-              "destination_ip", "destination_port", "port_block_start",
-              "port_block_end", "direction"]
-
-
 class FlowEndToEndTest(unittest.TestCase):
 
     def setUp(self):
@@ -339,14 +332,6 @@ class FlowEndToEndTest(unittest.TestCase):
         self.assertTrue(all(p.position for p in packets))
         self.produced += packets
 
-    def wait_for(self, predicate, what, timeout=90):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return
-            time.sleep(0.2)
-        self.fail("timed out waiting for " + what)
-
     def count(self, topic):
         return sum(harness.end_offsets(self.broker.bootstrap, topic).values())
 
@@ -373,7 +358,7 @@ class FlowEndToEndTest(unittest.TestCase):
             self.assertNotIn(key, seen, "event emitted twice: %s" % event)
             seen.add(key)
             want, packet = expected[key]
-            for field in ALL_FIELDS:
+            for field in harness.NAT_EVENT_FIELDS:
                 default = type(getattr(event, field))()
                 self.assertEqual(getattr(event, field),
                                  want.get(field, default),
@@ -441,16 +426,16 @@ class FlowEndToEndTest(unittest.TestCase):
             engine = harness.start_engine(self.engine_args(), stderr=log)
             try:
                 self.produce(before_stop_packets())
-                self.wait_for(lambda: self.count(EVENTS) >=
-                              self.expected_events() and
-                              self.count(DEAD) >= 2, "the first events")
+                harness.wait_for(lambda: self.count(EVENTS) >=
+                                 self.expected_events() and
+                                 self.count(DEAD) >= 2, "the first events")
                 with open(log_path) as f:
                     m = re.search(r'msg="metrics endpoint" url=(http://\S+)'
                                   r'/metrics', f.read())
                 self.assertTrue(m, "no metrics endpoint in the log")
                 base = m.group(1)
-                self.wait_for(lambda: self.metric(base, "events") == 10,
-                              "the events counter")
+                harness.wait_for(lambda: self.metric(base, "events") == 10,
+                                 "the events counter")
                 self.assertEqual(self.metric(base, "sequence_gaps"),
                                  SEQUENCE_GAPS)
                 self.assertEqual(self.metric(base, "sets_without_template"),

@@ -130,3 +130,20 @@ def committed(bootstrap, group, topic, partitions):
         [TopicPartition(topic, p) for p in range(partitions)], timeout=10)
     consumer.close()
     return {tp.partition: tp.offset for tp in result}
+
+
+# Every NatEvent field the end-to-end tests compare.
+NAT_EVENT_FIELDS = ["action", "mapping", "device", "vendor", "vrf",
+                    "protocol", "inside_ip", "inside_port", "outside_ip",
+                    "outside_port", "destination_ip", "destination_port",
+                    "port_block_start", "port_block_end", "direction"]
+
+
+def wait_for(predicate, what, timeout=90):
+    """Polls `predicate` until true; fails the test after `timeout` s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)

@@ -133,6 +133,8 @@ std::map<int32_t, int64_t> Committed(const std::string& bootstrap,
   return out;
 }
 
+class RunningEngine;
+
 class EngineTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
@@ -174,6 +176,12 @@ class EngineTest : public ::testing::TestWithParam<int> {
   KafkaSettings settings_;
   std::unique_ptr<Engine> engine_;
   int replays_ = 0;
+
+  // Commits 100 lines, starts an engine, has the broker refuse every
+  // offset commit with `refusal`, and returns once the engine has
+  // processed 40 more lines it cannot commit (null after a failure).
+  std::unique_ptr<RunningEngine> StartWithRefusedCommits(
+      rd_kafka_resp_err_t refusal);
 };
 
 std::vector<std::string> Lines(int sessions, int first_port = 1000) {
@@ -254,6 +262,33 @@ bool WaitUntil(const std::function<bool()>& done) {
   return done();
 }
 
+// An engine running on its own thread until Stop(), which the destructor
+// also calls, so that a failed assertion leaves no thread running.
+class RunningEngine {
+ public:
+  RunningEngine(const LoadedTopology& topology, const KafkaSettings& kafka) {
+    EngineOptions options;
+    options.kafka = kafka;
+    options.stop = &stop_;
+    engine_ = std::make_unique<Engine>(topology, options);
+    thread_ = std::thread([this] { run_ = engine_->Run(); });
+  }
+  ~RunningEngine() { Stop().IgnoreError(); }
+  // Stops gracefully; what Run() returned.
+  absl::Status Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    return run_;
+  }
+  Engine& engine() { return *engine_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<Engine> engine_;
+  absl::Status run_;
+  std::thread thread_;
+};
+
 // Makes the mock broker refuse the next offset commits with `error`.
 void RefuseCommits(EmbeddedBroker* broker, rd_kafka_resp_err_t error) {
   std::vector<rd_kafka_resp_err_t> refusals(5000, error);
@@ -262,29 +297,37 @@ void RefuseCommits(EmbeddedBroker* broker, rd_kafka_resp_err_t error) {
                                           refusals.data());
 }
 
+std::unique_ptr<RunningEngine> EngineTest::StartWithRefusedCommits(
+    rd_kafka_resp_err_t refusal) {
+  Replay(Lines(100));
+  if (!RunUntilIdle().ok()) return nullptr;  // the first 100 committed
+  auto running = std::make_unique<RunningEngine>(*topology_, settings_);
+  Engine& engine = running->engine();
+  std::string why;
+  if (!WaitUntil([&] { return engine.Ready(&why); })) {
+    ADD_FAILURE() << why;
+    return nullptr;
+  }
+  RefuseCommits(broker_.get(), refusal);
+  Replay(Lines(40, 5000));
+  if (!WaitUntil([&] { return engine.stats().Totals(1).out == 40; })) {
+    ADD_FAILURE() << "40 more lines not processed";
+    return nullptr;
+  }
+  return running;
+}
+
 // A coordinator may refuse a hand-over commit (Kafka's mock cluster does
 // while its group rebalances). The engine then reports how many processed
 // records the next owner will process again, and that count is exactly
 // what the next owner reprocesses: nothing lost, every duplicate accounted.
 TEST_P(EngineTest, RefusedHandOverCommitReportsTheRecordsTheNextOwnerRedoes) {
-  Replay(Lines(100));
-  ASSERT_TRUE(RunUntilIdle().ok());  // the first 100 committed
-
-  std::atomic<bool> stop{false};
-  EngineOptions options;
-  options.kafka = settings_;
-  options.stop = &stop;
-  Engine first(*topology_, options);
-  absl::Status run;
-  std::thread runner([&] { run = first.Run(); });
-  std::string why;
-  ASSERT_TRUE(WaitUntil([&] { return first.Ready(&why); })) << why;
-  // From now on every offset commit is refused.
-  RefuseCommits(broker_.get(), RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
-  Replay(Lines(40, 5000));
-  ASSERT_TRUE(WaitUntil([&] { return first.stats().Totals(1).out == 40; }));
-  stop = true;
-  runner.join();
+  // Every offset commit is refused, as the mock refuses them mid-rebalance.
+  std::unique_ptr<RunningEngine> first_running =
+      StartWithRefusedCommits(RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
+  ASSERT_NE(first_running, nullptr);
+  Engine& first = first_running->engine();
+  absl::Status run = first_running->Stop();
   ASSERT_TRUE(run.ok()) << run;
   EXPECT_EQ(first.stats().handover_uncommitted_records.load(), 40u);
   EXPECT_NE(first.MetricsText().find(
@@ -313,28 +356,16 @@ TEST_P(EngineTest, RefusedHandOverCommitReportsTheRecordsTheNextOwnerRedoes) {
 // stopped (nothing redone), and reports the rest as the second's to redo;
 // the second redoes exactly that.
 TEST_P(EngineTest, EagerRebalanceResumesTasksThatComeBack) {
-  Replay(Lines(100));
-  ASSERT_TRUE(RunUntilIdle().ok());  // the first 100 committed
-
-  std::atomic<bool> stop_first{false}, stop_second{false};
-  EngineOptions options;
-  options.kafka = settings_;
-  options.stop = &stop_first;
-  Engine first(*topology_, options);
-  options.stop = &stop_second;
-  Engine second(*topology_, options);
-  absl::Status first_run, second_run;
-  std::thread first_runner([&] { first_run = first.Run(); });
-  std::string why;
-  ASSERT_TRUE(WaitUntil([&] { return first.Ready(&why); })) << why;
-
-  // Every commit is refused from now on (with an error that, unlike
+  // Every commit is refused (with an error that, unlike
   // REBALANCE_IN_PROGRESS, does not make the members rejoin).
-  RefuseCommits(broker_.get(), RD_KAFKA_RESP_ERR_INVALID_COMMIT_OFFSET_SIZE);
-  Replay(Lines(40, 5000));
-  ASSERT_TRUE(WaitUntil([&] { return first.stats().Totals(1).out == 40; }));
+  std::unique_ptr<RunningEngine> first_running =
+      StartWithRefusedCommits(RD_KAFKA_RESP_ERR_INVALID_COMMIT_OFFSET_SIZE);
+  ASSERT_NE(first_running, nullptr);
+  Engine& first = first_running->engine();
+  std::string why;
 
-  std::thread second_runner([&] { second_run = second.Run(); });
+  RunningEngine second_running(*topology_, settings_);
+  Engine& second = second_running.engine();
   // The rebalance is over when the first resumed its tasks and closed the
   // others, and the second redid what the first reported.
   ASSERT_TRUE(WaitUntil([&] {
@@ -357,10 +388,8 @@ TEST_P(EngineTest, EagerRebalanceResumesTasksThatComeBack) {
     return true;
   })) << committed[0]
       << " " << committed[1] << " " << committed[2] << " " << committed[3];
-  stop_second = true;
-  second_runner.join();
-  stop_first = true;
-  first_runner.join();
+  absl::Status second_run = second_running.Stop();
+  absl::Status first_run = first_running->Stop();
   ASSERT_TRUE(first_run.ok()) << first_run;
   ASSERT_TRUE(second_run.ok()) << second_run;
 
